@@ -28,7 +28,7 @@ nox.options.sessions = ["lint", "tests"]
 ROOT = Path(__file__).resolve().parent
 CONSTRAINTS = ROOT / "constraints.txt"
 PACKAGES = sorted(
-    folder.name for folder in (ROOT / "packages").iterdir() if (folder / "pyproject.toml").is_file()
+    folder.name for folder in (ROOT / "packages").glob("*") if (folder / "pyproject.toml").is_file()
 )
 # The stack every session installs; `nox -s pin` resolves everything else around it.
 TORCH_STACK = ["torch==2.11.0", "torchvision==0.26.0", "torchaudio==2.11.0"]
