@@ -34,6 +34,8 @@ PACKAGES = sorted(
 TORCH_STACK = ["torch==2.11.0", "torchvision==0.26.0", "torchaudio==2.11.0"]
 # One thread per test process keeps timings stable on small machines.
 TEST_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# Scripts run from a package folder still find the repository's data root.
+DATA_ENV = {"PARAMLAB_DATA": str(ROOT / "datasets")}
 
 
 def install(session: nox.Session, *requirements: str) -> None:
@@ -63,7 +65,7 @@ def _package_reproduce(session: nox.Session, package: str) -> None:
         session.error(f"packages/{package} has no reproduce.py yet; nothing to reproduce")
     install(session, "./shared", f"./packages/{package}")
     session.chdir(folder)
-    session.run("python", "reproduce.py", *session.posargs)
+    session.run("python", "reproduce.py", *session.posargs, env=DATA_ENV)
 
 
 for _package in PACKAGES:
@@ -86,7 +88,7 @@ def tests(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """Train a small CNN on the embedded digits and print its test accuracy."""
     install(session, "./shared")
-    session.run("paramlab", "demo", *session.posargs)
+    session.run("paramlab", "demo", *session.posargs, env=DATA_ENV)
 
 
 @nox.session
