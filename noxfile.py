@@ -5,12 +5,15 @@
   environment holding only ``shared`` and that package, which proves the package installs alone.
 - ``tests``: every test of the repository in one environment with everything installed.
 - ``demo``: the main job for now, a short training run on the embedded digits.
+- ``bench``: speed and memory against the dense floor and the original algorithms; writes
+  ``bench/results.{md,json}`` and the README's Performance table. Never part of ``tests``.
 - ``lint``: ruff check and ruff format --check.
 - ``pin``: regenerate ``constraints.txt``, the one file of exact versions every session uses.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nox
@@ -89,6 +92,14 @@ def demo(session: nox.Session) -> None:
     """Train a small CNN on the embedded digits and print its test accuracy."""
     install(session, "./shared")
     session.run("paramlab", "demo", *session.posargs, env=DATA_ENV)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time every installed parameterization against its floor, original and peers."""
+    install(session, "./shared", *(f"./packages/{p}" for p in PACKAGES))
+    args = session.posargs or ["--out", "bench", "--readme", "README.md"]
+    session.run("paramlab", "bench", *args, env={"OMP_NUM_THREADS": str(os.cpu_count() or 1)})
 
 
 @nox.session

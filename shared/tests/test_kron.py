@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import pytest
 import torch
-from torch.profiler import ProfilerActivity, profile
 
+from paramlab.bench.memory import allocation_profile
 from paramlab.kron import kron_sum, kron_sum_sequential
 
 KERNELS = [(), (3,), (3, 2), (2, 3, 2)]  # linear, conv1d, conv2d, conv3d
@@ -105,34 +107,20 @@ def test_shape_validation(build, a_shape, f_shape, message):
         build(torch.zeros(a_shape), torch.zeros(f_shape))
 
 
-def _allocation_profile(fn, *args):
-    """(peak live bytes, largest single allocation) of CPU allocations made while fn runs."""
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
-        fn(*args)
-    events = sorted(prof.events(), key=lambda e: e.time_range.start)
-    live = peak = largest = 0
-    for event in events:
-        live += event.self_cpu_memory_usage
-        peak = max(peak, live)
-        largest = max(largest, event.self_cpu_memory_usage)
-    return peak, largest
-
-
-@pytest.mark.filterwarnings("ignore::UserWarning")
 def test_no_n_times_larger_intermediate():
     n = 8
     A, F = _random(n, (3, 3), torch.float32, out_sub=16, in_sub=16)
     weight_bytes = kron_sum(A, F).numel() * 4
 
-    peak, largest = _allocation_profile(kron_sum, A, F)
+    peak, largest = astuple(allocation_profile(kron_sum, A, F))
     assert largest <= weight_bytes
     assert 0 < peak < 3 * weight_bytes
 
     # the same measurement sees the original's n-times-larger product, so it can fail
-    peak_orig, largest_orig = _allocation_profile(broadcast_then_sum_reference, A, F)
+    peak_orig, largest_orig = astuple(allocation_profile(broadcast_then_sum_reference, A, F))
     assert largest_orig >= n * weight_bytes
     assert peak_orig >= n * weight_bytes
 
-    peak_seq, largest_seq = _allocation_profile(kron_sum_sequential, A, F)
+    peak_seq, largest_seq = astuple(allocation_profile(kron_sum_sequential, A, F))
     assert largest_seq <= weight_bytes
     assert peak_seq <= 3 * weight_bytes

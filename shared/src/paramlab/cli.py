@@ -1,4 +1,4 @@
-"""The ``paramlab`` command: ``--version``, ``info`` and ``demo``.
+"""The ``paramlab`` command: ``--version``, ``info``, ``demo`` and ``bench``.
 
 ``info`` lists the ParamLab packages installed in this environment. A package makes itself
 known by declaring entry points in the group ``paramlab.layers`` of its ``pyproject.toml``;
@@ -8,6 +8,7 @@ a package that is not installed is simply absent.
 from __future__ import annotations
 
 import argparse
+import importlib
 import platform
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,11 @@ import paramlab
 __all__ = ["LAYERS_GROUP", "installed_packages", "main"]
 
 LAYERS_GROUP = "paramlab.layers"
+# Verbs whose own parser takes the rest of the command line: verb -> (module with main, help).
+FORWARDED_VERBS = {
+    "demo": ("paramlab.demo", "train a small CNN on the embedded digits"),
+    "bench": ("paramlab.bench.run", "time every parameterization against its floor"),
+}
 
 
 def installed_packages() -> dict[str, list[str]]:
@@ -51,13 +57,10 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="paramlab", description="ParamLab: compact weight parameterizations in PyTorch."
     )
     parser.add_argument("--version", action="version", version=f"paramlab {paramlab.__version__}")
-    verbs = parser.add_subparsers(dest="verb", metavar="{info,demo}")
+    verbs = parser.add_subparsers(dest="verb", metavar="{info," + ",".join(FORWARDED_VERBS) + "}")
     verbs.add_parser("info", help="list the installed ParamLab packages and the environment")
-    verbs.add_parser(
-        "demo",
-        help="train a small CNN on the embedded digits (see 'paramlab demo --help')",
-        add_help=False,
-    )
+    for verb, (_, help_text) in FORWARDED_VERBS.items():
+        verbs.add_parser(verb, help=f"{help_text} (see 'paramlab {verb} --help')", add_help=False)
     return parser
 
 
@@ -66,10 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser()
     known, rest = parser.parse_known_args(args)
-    if known.verb == "demo":
-        from paramlab.demo import main as demo_main
-
-        return demo_main(rest)
+    if known.verb in FORWARDED_VERBS:
+        module = importlib.import_module(FORWARDED_VERBS[known.verb][0])
+        return module.main(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if known.verb == "info":

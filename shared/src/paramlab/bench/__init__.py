@@ -1,0 +1,18 @@
+"""Speed and memory of every parameterization against its dense floor, its original algorithm
+and its published peers (``paramlab bench``, run by ``nox -s bench``)."""
+
+from paramlab.bench.cases import BENCH_GROUP, ROLES, BenchCase, discover_cases, forward_backward
+from paramlab.bench.memory import AllocationProfile, allocation_profile
+from paramlab.bench.timing import Timing, time_step
+
+__all__ = [
+    "BENCH_GROUP",
+    "ROLES",
+    "AllocationProfile",
+    "BenchCase",
+    "Timing",
+    "allocation_profile",
+    "discover_cases",
+    "forward_backward",
+    "time_step",
+]
