@@ -1,0 +1,5 @@
+"""Optimizers that only touch the entries a step actually used."""
+
+from .sparse_lion import SparseLion
+
+__all__ = ["SparseLion"]
