@@ -7,9 +7,6 @@ import itertools
 import pytest
 import torch
 import torch.nn.functional as F
-from paramlab.testing import assert_close_scaled, assert_forward_pure, assert_state_dict_roundtrip
-from paramlab.testing import gradcheck as pl_gradcheck
-
 from complexnn import (
     IMPLS,
     ComplexConv1d,
@@ -23,6 +20,9 @@ from complexnn import (
     complex_conv2d,
     complex_linear,
 )
+
+from paramlab.testing import assert_close_scaled, assert_forward_pure, assert_state_dict_roundtrip
+from paramlab.testing import gradcheck as pl_gradcheck
 
 CONVS = {1: ComplexConv1d, 2: ComplexConv2d, 3: ComplexConv3d}
 CONVS_T = {1: ComplexConvTranspose1d, 2: ComplexConvTranspose2d, 3: ComplexConvTranspose3d}
@@ -50,8 +50,16 @@ def test_conv_equals_native_complex_conv(
     crandn, randomize_bias, dims, groups, bias, stride, padding, dilation, impl
 ):
     layer = CONVS[dims](
-        4, 6, 3, stride=stride, padding=padding, dilation=dilation, groups=groups, bias=bias,
-        impl=impl, dtype=torch.float64,
+        4,
+        6,
+        3,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        bias=bias,
+        impl=impl,
+        dtype=torch.float64,
     )
     randomize_bias(layer)
     x = crandn(2, 4, *([7] * dims))
@@ -72,7 +80,14 @@ def test_conv_equals_native_complex_conv(
 @pytest.mark.parametrize("impl", IMPLS)
 def test_transposed_conv_equals_native(crandn, randomize_bias, dims, groups, impl):
     layer = CONVS_T[dims](
-        4, 6, 3, stride=2, padding=1, output_padding=1, groups=groups, impl=impl,
+        4,
+        6,
+        3,
+        stride=2,
+        padding=1,
+        output_padding=1,
+        groups=groups,
+        impl=impl,
         dtype=torch.float64,
     )
     randomize_bias(layer)
