@@ -1,0 +1,3 @@
+from ck_g_cnn.nn.activation.activation import ELU, ReLU
+
+__all__ = ["ELU", "ReLU"]

@@ -1,0 +1,3 @@
+from ck_g_cnn.nn.dropout.dropout import Dropout
+
+__all__ = ["Dropout"]

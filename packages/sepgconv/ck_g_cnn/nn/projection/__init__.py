@@ -1,0 +1,3 @@
+from ck_g_cnn.nn.projection.projection import ChannelProjection
+
+__all__ = ["ChannelProjection"]
