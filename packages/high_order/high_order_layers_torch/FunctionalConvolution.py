@@ -182,7 +182,7 @@ class _HighOrderConvolution(nn.Module):
             self.conv.weight,
             num_nodes=self._variables,
             out_channels=self._out_channels,
-            in_channels=self._channels,
+            in_channels=self.conv.weight.shape[1],
             kernel_height=self.kernel_size,
             kernel_width=self.kernel_size,
             **self._constant_init,

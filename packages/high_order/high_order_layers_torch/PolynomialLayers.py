@@ -713,9 +713,9 @@ def _refinement_matrix(layer_in: _PiecewiseLayer, layer_out: _PiecewiseLayer) ->
         # A node at the right end of an output segment that lies on an input boundary
         # belongs to the input segment below it (the one overlapping the output segment).
         scaled = (positions + 1) * 0.5 * layer_in._segments
-        on_boundary = (scaled - scaled.round()).abs() < 1e-9
+        at_lower_end = ((scaled - index_in).abs() < 1e-9) & (index_in > 0)
         right_end = node == layer_out._n - 1
-        index_in = torch.where(on_boundary & right_end & (index_in > 0), index_in - 1, index_in)
+        index_in = torch.where(at_lower_end & right_end, index_in - 1, index_in)
     local = layer_in.x_local(positions, index_in.double())
     values = lagrange_basis(local, _node_positions(layer_in))
     columns = _starts(layer_in, index_in).unsqueeze(1) + torch.arange(layer_in._n)
@@ -757,6 +757,8 @@ def smooth_discontinuous_layer(layer: PiecewiseDiscontinuous, factor: float) -> 
     With d = left − right: left −= factor·d/2, right += factor·d/2 (factor 1: both the mean).
     """
     n, segments = layer.n, layer._segments
+    if n < 2:
+        raise ValueError(f"smoothing needs n >= 2 nodes per segment (pairs overlap), got n={n}")
     left = torch.arange(segments - 1) * n + n - 1
     right = left + 1
     with torch.no_grad():
