@@ -6,6 +6,7 @@ An ``nn.Module`` over ``paramlab.lie.Rplus`` keeping the original's method names
 
 import math
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -25,7 +26,7 @@ class Rplus(Group):
         super().__init__(dimension=1, identity=[1.0])
         if not float(max_scale) > 1.0:
             raise ValueError(f"max_scale must be > 1, got {max_scale}")
-        self.max_scale = float(torch.tensor(float(max_scale), dtype=torch.float32))
+        self.max_scale = float(np.float32(max_scale))
 
     @property
     def log_max_scale(self) -> float:
