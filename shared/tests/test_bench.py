@@ -8,9 +8,10 @@ import torch
 from paramlab.bench import BenchCase, allocation_profile, forward_backward, time_step
 from paramlab.bench.core_cases import _ComplexConv, broadcast_then_sum
 from paramlab.bench.core_cases import cases as core_cases
-from paramlab.bench.report import to_markdown, update_marked_section, write_reports
+from paramlab.bench.report import to_markdown, write_reports
 from paramlab.bench.run import main, run_cases
 from paramlab.kron import kron_sum
+from paramlab.markdown import update_marked_section
 
 
 def test_time_step_reports_median_and_repeats():
@@ -74,13 +75,13 @@ def test_reports_and_readme_section(tmp_path):
 
     readme = tmp_path / "README.md"
     readme.write_text("before\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n")
-    update_marked_section(readme, to_markdown(results, machine))
+    update_marked_section(readme, "bench", to_markdown(results, machine))
     text = readme.read_text()
     assert "old" not in text and "test cpu" in text
     assert text.startswith("before\n") and text.endswith("after\n")
     readme.write_text("no markers\n")
     with pytest.raises(ValueError, match="no '<!-- bench:start -->'"):
-        update_marked_section(readme, "x")
+        update_marked_section(readme, "bench", "x")
 
 
 def test_bench_reference_is_the_same_weight_as_ours():

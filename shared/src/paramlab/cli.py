@@ -1,4 +1,4 @@
-"""The ``paramlab`` command: ``--version``, ``info``, ``demo`` and ``bench``.
+"""The ``paramlab`` command: ``--version``, ``info``, ``demo``, ``bench`` and ``ablate``.
 
 ``info`` lists the ParamLab packages installed in this environment. A package makes itself
 known by declaring entry points in the group ``paramlab.layers`` of its ``pyproject.toml``;
@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from importlib import metadata
 
 import paramlab
+from paramlab.ablation.registry import LAYERS_GROUP
 
 __all__ = ["LAYERS_GROUP", "installed_packages", "main"]
 
-LAYERS_GROUP = "paramlab.layers"
 # Verbs whose own parser takes the rest of the command line: verb -> (module with main, help).
 FORWARDED_VERBS = {
     "demo": ("paramlab.demo", "train a small CNN on the embedded digits"),
     "bench": ("paramlab.bench.run", "time every parameterization against its floor"),
+    "ablate": ("paramlab.ablation.cli", "compare every parameterization in one backbone"),
 }
 
 

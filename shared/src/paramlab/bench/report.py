@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 
-__all__ = ["BenchResult", "machine_info", "to_markdown", "update_marked_section", "write_reports"]
-
-MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
+__all__ = ["BenchResult", "machine_info", "to_markdown", "write_reports"]
 
 
 @dataclass(frozen=True)
@@ -97,13 +94,3 @@ def write_reports(results: list[BenchResult], machine: dict, out_dir: Path) -> t
     payload = {"machine": machine, "results": [asdict(r) for r in results]}
     data.write_text(json.dumps(payload, indent=2) + "\n")
     return markdown, data
-
-
-def update_marked_section(path: Path, body: str) -> None:
-    """Replace the text between the bench markers in ``path`` (e.g. the README) with ``body``."""
-    text = path.read_text()
-    pattern = re.compile(re.escape(MARK_START) + ".*?" + re.escape(MARK_END), re.DOTALL)
-    if not pattern.search(text):
-        raise ValueError(f"{path} has no '{MARK_START}' ... '{MARK_END}' section to update")
-    replacement = f"{MARK_START}\n{body}\n{MARK_END}"
-    path.write_text(pattern.sub(lambda _: replacement, text, count=1))

@@ -10,14 +10,9 @@ import torch
 
 from paramlab.bench.cases import BenchCase, discover_cases
 from paramlab.bench.memory import allocation_profile
-from paramlab.bench.report import (
-    BenchResult,
-    machine_info,
-    to_markdown,
-    update_marked_section,
-    write_reports,
-)
+from paramlab.bench.report import BenchResult, machine_info, to_markdown, write_reports
 from paramlab.bench.timing import time_step
+from paramlab.markdown import update_marked_section
 from paramlab.train import progress
 
 __all__ = ["main", "run_cases"]
@@ -92,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     markdown_path, json_path = write_reports(results, machine, args.out)
     table = to_markdown(results, machine)
     if args.readme is not None:
-        update_marked_section(args.readme, table)
+        update_marked_section(args.readme, "bench", table)
     print(table)
     print(f"wrote {markdown_path} and {json_path}")
     return 0

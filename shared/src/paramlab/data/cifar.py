@@ -1,0 +1,119 @@
+"""CIFAR-10 / CIFAR-100 from torchvision's on-disk layout (the "python version" batches).
+
+``<root>/cifar-10-batches-py/{data_batch_1..5, test_batch, batches.meta}`` and
+``<root>/cifar-100-python/{train, test, meta}``, as torchvision's ``download=True`` leaves them
+and as the CIFAR site's ``*-python.tar.gz`` archives unpack. Read with the data-only unpickler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from paramlab.data.errors import DatasetCorruptError, DatasetNotFoundError
+from paramlab.data.root import resolve_data_root
+from paramlab.data.safe_pickle import UnsafePickleError, load_data_pickle
+
+__all__ = ["CIFAR_LAYOUT", "CifarDataset", "load_cifar"]
+
+# name -> (folder, train files, test files, label key, classes file, classes key)
+CIFAR_LAYOUT = {
+    "cifar10": (
+        "cifar-10-batches-py",
+        [f"data_batch_{i}" for i in range(1, 6)],
+        ["test_batch"],
+        "labels",
+        "batches.meta",
+        "label_names",
+    ),
+    "cifar100": (
+        "cifar-100-python",
+        ["train"],
+        ["test"],
+        "fine_labels",
+        "meta",
+        "fine_label_names",
+    ),
+}
+CIFAR_MEAN = {"cifar10": (0.4914, 0.4822, 0.4465), "cifar100": (0.5071, 0.4865, 0.4409)}
+CIFAR_STD = {"cifar10": (0.2470, 0.2435, 0.2616), "cifar100": (0.2673, 0.2564, 0.2762)}
+_HOW = (
+    "download the python version from https://www.cs.toronto.edu/~kriz/cifar.html and unpack "
+    "it under the data root (or run torchvision.datasets.{cls}(root, download=True) on a machine "
+    "with internet access)"
+)
+
+
+def _read_batch(path: Path, name: str, label_key: str) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        batch = load_data_pickle(path)
+        images = np.asarray(batch["data"], dtype=np.uint8)
+        labels = np.asarray(batch[label_key], dtype=np.int64)
+    except UnsafePickleError:
+        raise
+    except Exception as error:
+        raise DatasetCorruptError(
+            name, path, f"unreadable batch ({error})", "re-download it"
+        ) from error
+    if images.ndim != 2 or images.shape[1] != 3072 or len(images) != len(labels):
+        raise DatasetCorruptError(
+            name, path, f"expected (N, 3072) images and N labels, got {images.shape}"
+        )
+    return images.reshape(-1, 3, 32, 32), labels
+
+
+class CifarDataset(Dataset):
+    """(image (3, 32, 32) float32 in [0, 1] or normalised, label int64), torchvision-like
+    attributes ``data`` (N, 32, 32, 3) uint8, ``targets`` and ``classes``."""
+
+    def __init__(
+        self,
+        name: str = "cifar10",
+        split: str = "train",
+        root: str | Path | None = None,
+        normalize: bool = True,
+        transform: Callable | None = None,
+    ):
+        if name not in CIFAR_LAYOUT:
+            raise ValueError(f"name={name!r} must be one of {sorted(CIFAR_LAYOUT)}")
+        if split not in ("train", "test"):
+            raise ValueError(f"split={split!r} must be 'train' or 'test'")
+        folder, train_files, test_files, label_key, meta_file, meta_key = CIFAR_LAYOUT[name]
+        base = resolve_data_root(root) / folder
+        files = [base / f for f in (train_files if split == "train" else test_files)]
+        missing = [f for f in files if not f.is_file()]
+        if missing:
+            cls = "CIFAR10" if name == "cifar10" else "CIFAR100"
+            raise DatasetNotFoundError(name, missing[0], _HOW.format(cls=cls))
+        parts = [_read_batch(f, name, label_key) for f in files]
+        images = np.concatenate([p[0] for p in parts])
+        self.data = images.transpose(0, 2, 3, 1)
+        self.targets = np.concatenate([p[1] for p in parts]).tolist()
+        meta = base / meta_file
+        self.classes = list(load_data_pickle(meta)[meta_key]) if meta.is_file() else []
+        tensor = torch.from_numpy(images).float().div_(255.0)
+        if normalize:
+            mean = torch.tensor(CIFAR_MEAN[name]).view(1, 3, 1, 1)
+            std = torch.tensor(CIFAR_STD[name]).view(1, 3, 1, 1)
+            tensor = (tensor - mean) / std
+        self._images = tensor
+        self._labels = torch.tensor(self.targets, dtype=torch.int64)
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __getitem__(self, index: int):
+        image = self._images[index]
+        if self.transform is not None:
+            image = self.transform(image)
+        return image, self._labels[index]
+
+
+def load_cifar(name: str = "cifar10", split: str = "train", root=None, **kwargs) -> CifarDataset:
+    """CIFAR-10 or CIFAR-100 (``name``) train (50,000) or test (10,000) from the data root."""
+    return CifarDataset(name, split, root, **kwargs)
