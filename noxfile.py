@@ -4,7 +4,9 @@
 - ``<pkg>-tests`` and ``<pkg>-reproduce`` for every folder under ``packages/``: each in an
   environment holding only ``shared`` and that package, which proves the package installs alone.
 - ``tests``: every test of the repository in one environment with everything installed.
-- ``demo``: the main job for now, a short training run on the embedded digits.
+- ``ablation``: every installed parameterization in one backbone on the embedded digits, two
+  seeds; writes ``runs/ablation/`` and regenerates the README's table and plot.
+- ``demo``: a short training run of the runtime on the embedded digits.
 - ``bench``: speed and memory against the dense floor and the original algorithms; writes
   ``bench/results.{md,json}`` and the README's Performance table. Never part of ``tests``.
 - ``lint``: ruff check and ruff format --check.
@@ -71,13 +73,21 @@ def _package_reproduce(session: nox.Session, package: str) -> None:
     session.run("python", "reproduce.py", *session.posargs, env=DATA_ENV)
 
 
+def _register_package_sessions(package: str) -> None:
+    def tests_session(session: nox.Session) -> None:
+        _package_tests(session, package)
+
+    def reproduce_session(session: nox.Session) -> None:
+        _package_reproduce(session, package)
+
+    tests_session.__doc__ = f"packages/{package}'s tests, with only shared and {package} installed."
+    reproduce_session.__doc__ = f"packages/{package}/reproduce.py: the paper's comparison, small."
+    nox.session(name=f"{package}-tests")(tests_session)
+    nox.session(name=f"{package}-reproduce")(reproduce_session)
+
+
 for _package in PACKAGES:
-    nox.session(name=f"{_package}-tests")(
-        lambda session, package=_package: _package_tests(session, package)
-    )
-    nox.session(name=f"{_package}-reproduce")(
-        lambda session, package=_package: _package_reproduce(session, package)
-    )
+    _register_package_sessions(_package)
 
 
 @nox.session
@@ -85,6 +95,21 @@ def tests(session: nox.Session) -> None:
     """Every test: the core, each package and the cross-package tests in tests/."""
     install(session, "./shared[test]", *(f"./packages/{p}[test]" for p in PACKAGES))
     run_pytest(session, "shared/tests", *(f"packages/{p}/tests" for p in PACKAGES), "tests")
+
+
+@nox.session
+def ablation(session: nox.Session) -> None:
+    """Compare every installed parameterization inside one ResNet on the embedded digits."""
+    install(session, "./shared[ablation]", *(f"./packages/{p}" for p in PACKAGES))
+    args = session.posargs or [
+        "--out",
+        "runs/ablation",
+        "--figure",
+        "docs/ablation.png",
+        "--readme",
+        "README.md",
+    ]
+    session.run("paramlab", "ablate", *args, env=DATA_ENV)
 
 
 @nox.session
