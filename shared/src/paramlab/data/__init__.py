@@ -2,9 +2,12 @@
 
 ``resolve_data_root`` (``--data_root`` > ``$PARAMLAB_DATA`` > the repository's ``datasets/``),
 ``DatasetNotFoundError`` / ``DatasetCorruptError``, ``sha256_file`` / ``verify_file``, and
-``load_digits`` / ``load_embedded`` for the embedded UCI digits (``digits``, ``digits_rot``).
+``load_digits`` / ``load_embedded`` for the embedded UCI digits (``digits``, ``digits_rot``),
+``CATALOG`` / ``require_files`` for every paper dataset's expected files, and
+``load_torchvision`` for CIFAR-10/100, SVHN, STL-10 and MNIST without downloading.
 """
 
+from paramlab.data.catalog import CATALOG, DatasetEntry, require_files
 from paramlab.data.checksum import sha256_file, verify_file
 from paramlab.data.digits import (
     EMBEDDED_DATASETS,
@@ -17,11 +20,15 @@ from paramlab.data.digits import (
 )
 from paramlab.data.errors import DatasetCorruptError, DatasetError, DatasetNotFoundError
 from paramlab.data.root import DATA_ROOT_ENV, default_data_root, resolve_data_root
+from paramlab.data.vision import TORCHVISION_DATASETS, load_torchvision
 
 __all__ = [
+    "CATALOG",
     "DATA_ROOT_ENV",
     "EMBEDDED_DATASETS",
+    "TORCHVISION_DATASETS",
     "DatasetCorruptError",
+    "DatasetEntry",
     "DatasetError",
     "DatasetNotFoundError",
     "DigitsDataset",
@@ -30,6 +37,8 @@ __all__ = [
     "load_digits",
     "load_digits_arrays",
     "load_embedded",
+    "load_torchvision",
+    "require_files",
     "resolve_data_root",
     "rotate_images",
     "sha256_file",

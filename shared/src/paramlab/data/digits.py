@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
+from paramlab.data.catalog import CATALOG
 from paramlab.data.checksum import verify_file
 from paramlab.data.errors import DatasetCorruptError
 from paramlab.data.root import resolve_data_root
@@ -42,10 +43,6 @@ DIGITS_SIZE_BYTES = 45112
 DIGITS_MEAN = 0.30538339422407795
 DIGITS_STD = 0.37611916809001955
 N_CLASSES = 10
-HOW_TO_OBTAIN = (
-    "it is tracked in git at datasets/digits/digits.npz (git checkout it), or rebuild it with "
-    "'python datasets/digits/make_digits.py' in an environment with scikit-learn"
-)
 EMBEDDED_DATASETS = {"digits": {"rotated": False}, "digits_rot": {"rotated": True}}
 
 
@@ -64,7 +61,7 @@ def load_digits_arrays(root: str | Path | None = None) -> dict[str, np.ndarray]:
         dataset="digits",
         sha256=DIGITS_SHA256,
         size=DIGITS_SIZE_BYTES,
-        how_to_obtain=HOW_TO_OBTAIN,
+        how_to_obtain=CATALOG["digits"].how_to_obtain,
     )
     try:
         with np.load(path, allow_pickle=False) as archive:

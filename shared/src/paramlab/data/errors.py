@@ -22,7 +22,8 @@ class DatasetNotFoundError(DatasetError, FileNotFoundError):
             f"dataset {dataset!r} not found: looked for {path}. "
             f"How to obtain it: {how_to_obtain} "
             "(the data root is --data_root, else $PARAMLAB_DATA, else the repository's "
-            "datasets/ folder; see datasets/README.md)"
+            "datasets/ folder, or ./datasets when paramlab is installed from a wheel; see "
+            "datasets/README.md)"
         )
         super().__init__(message, dataset, path)
         self.how_to_obtain = how_to_obtain
