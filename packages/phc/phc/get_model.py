@@ -59,18 +59,18 @@ def _legacy_table(layer_kwargs: dict) -> dict[str, Callable[[bool, int, int], nn
         return 4 if quat_data else 3
 
     return {
-        "resnet20": lambda q, n, nc: sr.resnet20(3, n),
-        "resnet20large": lambda q, n, nc: sr.resnet20large(3, n),
-        "qresnet20": lambda q, n, nc: sr.qresnet20(4, n),
-        "qresnet20large": lambda q, n, nc: sr.qresnet20large(4, n),
-        "phmresnet20": lambda q, n, nc: sr.phmresnet20(ch(q), n, **kw),
-        "phmresnet20large": lambda q, n, nc: sr.phmresnet20large(ch(q), n, **kw),
-        "resnet56": lambda q, n, nc: sr.resnet56(3, n),
-        "qresnet56": lambda q, n, nc: sr.qresnet56(4, n),
-        "phmresnet56": lambda q, n, nc: sr.phmresnet56(ch(q), n, **kw),
-        "resnet110large": lambda q, n, nc: sr.resnet110large(3, n),
-        "qresnet110large": lambda q, n, nc: sr.qresnet110large(4, n),
-        "phmresnet110large": lambda q, n, nc: sr.phmresnet110large(ch(q), n, **kw),
+        "resnet20": lambda q, n, nc: sr.resnet20(3, n, nc),
+        "resnet20large": lambda q, n, nc: sr.resnet20large(3, n, nc),
+        "qresnet20": lambda q, n, nc: sr.qresnet20(4, n, nc),
+        "qresnet20large": lambda q, n, nc: sr.qresnet20large(4, n, nc),
+        "phmresnet20": lambda q, n, nc: sr.phmresnet20(ch(q), n, nc, **kw),
+        "phmresnet20large": lambda q, n, nc: sr.phmresnet20large(ch(q), n, nc, **kw),
+        "resnet56": lambda q, n, nc: sr.resnet56(3, n, nc),
+        "qresnet56": lambda q, n, nc: sr.qresnet56(4, n, nc),
+        "phmresnet56": lambda q, n, nc: sr.phmresnet56(ch(q), n, nc, **kw),
+        "resnet110large": lambda q, n, nc: sr.resnet110large(3, n, nc),
+        "qresnet110large": lambda q, n, nc: sr.qresnet110large(4, n, nc),
+        "phmresnet110large": lambda q, n, nc: sr.phmresnet110large(ch(q), n, nc, **kw),
     }
 
 
@@ -97,11 +97,13 @@ def GetModel(
 
     ``fix_152_block`` gives the real / quaternion ``*resnet152large`` their intended
     ``Bottleneck`` blocks; ``layer_kwargs`` (``use_bias_in_forward``, ``kron``) reach every PHC
-    layer. Unknown names raise ``ValueError`` as in the original.
+    layer. Unknown names raise ``ValueError`` as in the original. The legacy small ResNets
+    (``LEGACY_MODEL_NAMES``: ``resnet20``, ``phmresnet20``, ... — commented out in the
+    original's GetModel) are also accepted and honour ``num_classes`` too.
     """
     print("Model:", str_model)
     print()
-    table = _table(fix_152_block, layer_kwargs)
+    table = {**_table(fix_152_block, layer_kwargs), **_legacy_table(layer_kwargs)}
     if str_model not in table:
         raise ValueError(
             f"Model not implemented: {str_model!r}; check allowed models: {', '.join(table)}"

@@ -29,7 +29,9 @@ from paramlab.complex import hamilton_matrix
 __all__ = [
     "QuaternionConv",
     "QuaternionLinear",
+    "quaternion_conv",
     "quaternion_init",
+    "quaternion_linear",
     "random_init",
     "unitary_init",
 ]
@@ -98,6 +100,29 @@ def random_init(in_features, out_features, rng=None, kernel_size=None, criterion
     _scale(criterion, fan_in, fan_out)
     count = int(np.prod(shape))
     return tuple(np.random.uniform(-1.0, 1.0, count).reshape(shape) for _ in range(4))
+
+
+def quaternion_conv(
+    input, r_weight, i_weight, j_weight, k_weight, bias, stride, padding, groups, dilatation
+):
+    """(B, I, *S) -> (B, O, *S'): conv1d/2d/3d (by input rank) with the Hamilton block weight of
+    components (O/4, I/4, *k)."""
+    if input.dim() not in _CONV:
+        raise ValueError(
+            f"The convolutional input is either 3, 4 or 5 dimensions. input.dim = {input.dim()}"
+        )
+    weight = hamilton_matrix(r_weight, i_weight, j_weight, k_weight)
+    return _CONV[input.dim()](input, weight, bias, stride, padding, dilatation, groups)
+
+
+def quaternion_linear(input, r_weight, i_weight, j_weight, k_weight, bias=None):
+    """(*, I) -> (*, O): x M (+ bias) with M the input-major Hamilton matrix of components
+    (I/4, O/4)."""
+    weight = hamilton_matrix(r_weight, i_weight, j_weight, k_weight, transposed=True)
+    if input.dim() == 2 and bias is not None:
+        return torch.addmm(bias, input, weight)
+    output = input @ weight
+    return output if bias is None else output + bias
 
 
 _INITS = {"quaternion": quaternion_init, "unitary": unitary_init, "random": random_init}
@@ -206,18 +231,17 @@ class QuaternionConv(nn.Module):
 
     def forward(self, input: Tensor) -> Tensor:
         """(B, I, L) / (B, I, H, W) / (B, I, D, H, W) -> (B, O, ...)."""
-        if input.dim() not in _CONV:
-            raise ValueError(
-                f"The convolutional input is either 3, 4 or 5 dimensions. input.dim = {input.dim()}"
-            )
-        return _CONV[input.dim()](
+        return quaternion_conv(
             input,
-            self.build_weight(),
+            self.r_weight,
+            self.i_weight,
+            self.j_weight,
+            self.k_weight,
             self.bias,
             self.stride,
             self.padding,
-            self.dilatation,
             self.groups,
+            self.dilatation,
         )
 
     def extra_repr(self) -> str:
@@ -302,8 +326,9 @@ class QuaternionLinear(nn.Module):
                 f"Quaternion Tensors must be divisible by 4. input.size()[-1] = {input.shape[-1]}"
             )
         flat = input.reshape(-1, input.shape[-1])
-        weight = self.build_weight()
-        out = flat @ weight if self.bias is None else torch.addmm(self.bias, flat, weight)
+        out = quaternion_linear(
+            flat, self.r_weight, self.i_weight, self.j_weight, self.k_weight, self.bias
+        )
         return out.reshape(*input.shape[:-1], out.shape[-1])
 
     def extra_repr(self) -> str:

@@ -109,65 +109,65 @@ class PHMResNetLarge(PHMResNet):
         super().__init__(num_blocks, num_classes, channels, n, WIDTHS_LARGE, **kw)
 
 
-def resnet20(channels=3, n=None):
-    return SmallResNet([3, 3, 3], 10, channels)
+def resnet20(channels=3, n=None, num_classes=10):
+    return SmallResNet([3, 3, 3], num_classes, channels)
 
 
-def resnet20large(channels=3, n=None):
-    return SmallResNetLarge([3, 3, 3], 10, channels)
+def resnet20large(channels=3, n=None, num_classes=10):
+    return SmallResNetLarge([3, 3, 3], num_classes, channels)
 
 
-def resnet56(channels=3, n=None):
-    return SmallResNet([9, 9, 9], 10, channels)
+def resnet56(channels=3, n=None, num_classes=10):
+    return SmallResNet([9, 9, 9], num_classes, channels)
 
 
-def resnet110large(channels=3, n=None):
-    return SmallResNetLarge([18, 18, 18], 10, channels)
+def resnet110large(channels=3, n=None, num_classes=10):
+    return SmallResNetLarge([18, 18, 18], num_classes, channels)
 
 
-def qresnet20(channels=4, n=None):
-    return QSmallResNet([3, 3, 3], 10, channels)
+def qresnet20(channels=4, n=None, num_classes=10):
+    return QSmallResNet([3, 3, 3], num_classes, channels)
 
 
-def qresnet20large(channels=4, n=None):
-    return QSmallResNetLarge([3, 3, 3], 10, channels)
+def qresnet20large(channels=4, n=None, num_classes=10):
+    return QSmallResNetLarge([3, 3, 3], num_classes, channels)
 
 
-def qresnet56(channels=4, n=None):
-    return QSmallResNet([9, 9, 9], 10, channels)
+def qresnet56(channels=4, n=None, num_classes=10):
+    return QSmallResNet([9, 9, 9], num_classes, channels)
 
 
-def qresnet110large(channels=4, n=None):
-    return QSmallResNetLarge([18, 18, 18], 100, channels)
+def qresnet110large(channels=4, n=None, num_classes=100):
+    return QSmallResNetLarge([18, 18, 18], num_classes, channels)
 
 
-def phmresnet20(channels, n, **kw):
-    return PHMResNet([3, 3, 3], 10, channels, n, **kw)
+def phmresnet20(channels, n, num_classes=10, **kw):
+    return PHMResNet([3, 3, 3], num_classes, channels, n, **kw)
 
 
-def phmresnet20large(channels, n, **kw):
-    return PHMResNetLarge([3, 3, 3], 10, channels, n, **kw)
+def phmresnet20large(channels, n, num_classes=10, **kw):
+    return PHMResNetLarge([3, 3, 3], num_classes, channels, n, **kw)
 
 
-def phmresnet32(channels, n, **kw):
-    return PHMResNet([5, 5, 5], 10, channels, n, **kw)
+def phmresnet32(channels, n, num_classes=10, **kw):
+    return PHMResNet([5, 5, 5], num_classes, channels, n, **kw)
 
 
-def phmresnet44(channels, n, **kw):
-    return PHMResNet([7, 7, 7], 10, channels, n, **kw)
+def phmresnet44(channels, n, num_classes=10, **kw):
+    return PHMResNet([7, 7, 7], num_classes, channels, n, **kw)
 
 
-def phmresnet56(channels, n, **kw):
-    return PHMResNet([9, 9, 9], 10, channels, n, **kw)
+def phmresnet56(channels, n, num_classes=10, **kw):
+    return PHMResNet([9, 9, 9], num_classes, channels, n, **kw)
 
 
-def phmresnet110(channels, n, **kw):
-    return PHMResNet([18, 18, 18], 10, channels, n, **kw)
+def phmresnet110(channels, n, num_classes=10, **kw):
+    return PHMResNet([18, 18, 18], num_classes, channels, n, **kw)
 
 
-def phmresnet110large(channels, n, **kw):
-    return PHMResNetLarge([18, 18, 18], 100, channels, n, **kw)
+def phmresnet110large(channels, n, num_classes=100, **kw):
+    return PHMResNetLarge([18, 18, 18], num_classes, channels, n, **kw)
 
 
-def phmresnet1202(channels, n, **kw):
-    return PHMResNet([200, 200, 200], 10, channels, n, **kw)
+def phmresnet1202(channels, n, num_classes=10, **kw):
+    return PHMResNet([200, 200, 200], num_classes, channels, n, **kw)

@@ -1,0 +1,1 @@
+"""The model zoo at the original paths (real/, quat/, phc/, small-resnets/)."""

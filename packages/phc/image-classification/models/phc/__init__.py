@@ -1,0 +1,1 @@
+"""PHC ResNets and VGGs."""

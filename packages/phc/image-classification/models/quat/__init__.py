@@ -1,0 +1,1 @@
+"""Quaternion ResNets and VGGs."""

@@ -1,0 +1,1 @@
+"""Real-valued ResNets and VGGs."""

@@ -1,0 +1,1 @@
+"""Data loaders and the TextArgs reader of the original ``utils/``."""
