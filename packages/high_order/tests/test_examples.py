@@ -1,0 +1,184 @@
+"""The examples (spec §10): configs, parameter counts, data loading and short training runs."""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import pytest
+import torch
+from high_order_layers_torch.modules import image_splits
+from hydra import compose, initialize
+
+from paramlab.data import DatasetNotFoundError
+from paramlab.testing import count_parameters
+
+
+@pytest.fixture
+def config():
+    def load(name, overrides=()):
+        with initialize(config_path="../config", version_base=None):
+            return compose(name, overrides=list(overrides))
+
+    return load
+
+
+@pytest.fixture(autouse=True)
+def _quiet_workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # Lightning writes its logs to the working directory
+
+
+def test_config_defaults(config):
+    cfg = config("mnist_config")
+    assert (cfg.n, cfg.batch_size, cfg.segments, cfg.layer_type, cfg.kernel_size) == (
+        3,
+        16,
+        2,
+        "continuous2d",
+        5,
+    )
+    assert list(cfg.channels) == [6, 16] and cfg.output_layer_type == "linear"
+    assert cfg.optimizer.name == "sophia" and cfg.optimizer.rho == 0.035
+    assert cfg.accelerator == "auto" and cfg.dataset == "mnist"
+    inv = config("invariant_mnist")
+    assert inv.optimizer.name == "lion" and inv.optimizer.lr == 1e-4
+    assert (inv.mlp.n, inv.mlp.target_n, inv.mlp.layer_type, inv.mlp.hidden.width) == (
+        2,
+        5,
+        "polynomial",
+        20,
+    )
+    xor = config("xor")
+    assert xor.optimizer.name == "sophia" and xor.epochs == 40 and xor.batch_size == 32
+    assert config("function").epochs == 20 and config("block_mnist").n == 7
+    assert config("xor", ["optimizer=adam"]).optimizer.scheduler == "plateau"
+
+
+def test_example_parameter_counts(config):
+    """mnist 15 320, README mnist command 20 420, invariant_mnist 32 610, block_mnist 1 480."""
+    from examples import block_mnist, invariant_mnist, mnist
+
+    assert count_parameters(mnist.Net(config("mnist_config"))) == 15320
+    readme = config("mnist_config", ["train_fraction=0.1", "layer_type=continuous2d", "n=4"])
+    assert count_parameters(mnist.Net(readme)) == 20420
+    assert count_parameters(invariant_mnist.Net(config("invariant_mnist"))) == 32610
+    assert count_parameters(block_mnist.Net(config("block_mnist"))) == 1480
+    keys = set(mnist.Net(config("mnist_config", ["double=true"])).state_dict())
+    assert keys == {
+        "conv1.conv.weight",
+        "conv15.conv.weight",
+        "conv2.conv.weight",
+        "conv25.conv.weight",
+        "fc1.weight",
+        "fc1.bias",
+    }
+    double_k5 = mnist.Net(config("mnist_config", ["double=true", "kernel_size=5"]))
+    assert double_k5(torch.rand(2, 1, 28, 28)).shape == (2, 10)
+    assert mnist.feature_size(3, False) == 5 and mnist.feature_size(3, True) == 4
+
+
+def _write_idx(path, array, magic):
+    with open(path, "wb") as handle:
+        handle.write(struct.pack(">I", magic) + b"".join(struct.pack(">I", d) for d in array.shape))
+        handle.write(array.astype(np.uint8).tobytes())
+
+
+def test_mnist_loader_reads_the_on_disk_format(tmp_path):
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for prefix, count in [("train", 24), ("t10k", 6)]:
+        _write_idx(raw / f"{prefix}-images-idx3-ubyte", rng.integers(0, 256, (count, 28, 28)), 2051)
+        _write_idx(raw / f"{prefix}-labels-idx1-ubyte", np.arange(count) % 10, 2049)
+    train, val, test = image_splits("mnist", tmp_path, train_fraction=0.5)
+    assert (len(train), len(val), len(test)) == (10, 4, 6)
+    image, label = test[3]
+    assert image.shape == (1, 28, 28) and int(label) == 3
+    assert -1.0 <= float(image.min()) and float(image.max()) <= 1.0
+
+
+def test_missing_data_raises_dataset_not_found(tmp_path):
+    with pytest.raises(DatasetNotFoundError, match="MNIST"):
+        image_splits("mnist", tmp_path / "empty")
+    with pytest.raises(DatasetNotFoundError, match="CIFAR10"):
+        image_splits("cifar10", tmp_path / "empty")
+
+
+def test_xor_trains(config):
+    """2 → 2 → 1 continuous links learn XOR: grid MSE far below the 0.25 of a constant."""
+    from examples.xor import NDFunctionApproximation, plot_approximation, xor_target, xTest
+
+    torch.manual_seed(0)
+    predictions = plot_approximation(
+        [{"name": "Continuous 3", "n": 3, "layer": "continuous"}],
+        segments=2,
+        epochs=4,
+        plot=False,
+        optimizer="sophia",
+        lr=0.01,
+    )
+    assert float(torch.nn.functional.mse_loss(predictions[0], xor_target(xTest))) < 0.1
+    model = NDFunctionApproximation(n=3, layer_type="polynomial_2d")
+    assert model(xTest[:5]).shape == (5, 1)
+
+
+def test_function_approximation_trains():
+    from examples.function_example import plot_approximation, yTest
+
+    torch.manual_seed(0)
+    losses = plot_approximation(
+        "continuous",
+        [{"name": "Continuous", "n": 4}],
+        segments=5,
+        epochs=2,
+        plot_result=False,
+        opt="sophia",
+    )
+    assert losses[0] < 0.5 * float(yTest.var())  # more than half the variance explained
+
+
+def test_mnist_on_digits_runs(config):
+    from examples.mnist import mnist
+
+    torch.manual_seed(0)
+    cfg = config("mnist_config", ["dataset=digits", "limit_train_batches=3", "accelerator=cpu"])
+    result = mnist(cfg)
+    assert set(result[0]) == {"test_loss", "test_acc"}
+    assert np.isfinite(result[0]["test_loss"])
+
+
+def test_invariant_mnist_p_refine_on_digits(config):
+    from examples.invariant_mnist import invariant_mnist
+
+    torch.manual_seed(0)
+    cfg = config(
+        "invariant_mnist",
+        [
+            "dataset=digits",
+            "mlp.p_refine=true",
+            "mlp.layer_type=continuous",
+            "mlp.target_n=3",
+            "max_epochs=1",
+            "batch_size=64",
+            "limit_train_batches=2",
+            "optimizer=sophia",
+        ],
+    )
+    result = invariant_mnist(cfg)
+    assert cfg.mlp.n == 3 and np.isfinite(result[0]["test_loss"])
+
+
+def test_block_mnist_on_digits(config):
+    from examples.block_mnist import block_mnist, collate_fn
+
+    images = [(torch.rand(1, 28, 28), 3), (torch.rand(1, 28, 28), 5)]
+    batch, labels = collate_fn(images)
+    assert batch.shape == (2, 784, 3) and labels.tolist() == [3, 5]
+    assert torch.equal(
+        batch[1, 29], torch.tensor([images[1][0][0, 1, 1], -12.5 / 13.5, -12.5 / 13.5])
+    )
+    cfg = config(
+        "block_mnist",
+        ["dataset=digits", "limit_train_batches=2", "n=3", "segments=2", "accelerator=cpu"],
+    )
+    assert np.isfinite(block_mnist(cfg)[0]["test_loss"])
