@@ -58,6 +58,7 @@ def write_idx(path: Path, array: np.ndarray) -> None:
 
 
 def test_mnist_read_from_real_format_files(tmp_path):
+    pytest.importorskip("torchvision")
     raw = tmp_path / "MNIST" / "raw"
     raw.mkdir(parents=True)
     rng = np.random.default_rng(0)
@@ -72,6 +73,7 @@ def test_mnist_read_from_real_format_files(tmp_path):
 
 
 def test_torchvision_integrity_failure_is_a_corrupt_error(tmp_path):
+    pytest.importorskip("torchvision")
     for relative in CATALOG["CIFAR-10"].files:
         touch(tmp_path, relative)
     with pytest.raises(DatasetCorruptError) as info:
@@ -91,3 +93,13 @@ def test_digits_entry_is_what_the_loader_reads():
     from paramlab.data.digits import DIGITS_FILE
 
     assert CATALOG["digits"].files == (str(DIGITS_FILE),)
+
+
+def test_missing_torchvision_names_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torchvision", None)
+    for relative in CATALOG["MNIST"].files:
+        touch(tmp_path, relative)
+    with pytest.raises(ImportError, match=r"pip install 'paramlab-shared\[vision\]'"):
+        load_torchvision("mnist", root=tmp_path)

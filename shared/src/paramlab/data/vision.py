@@ -47,6 +47,9 @@ def load_torchvision(
         raise ValueError(f"name={name!r} must be one of {sorted(TORCHVISION_DATASETS)}")
     if split not in ("train", "test"):
         raise ValueError(f"split={split!r} must be 'train' or 'test'")
+    class_name, catalog_name = TORCHVISION_DATASETS[name]
+    files = _SPLIT_FILES.get(name, {}).get(split)
+    data_root = require_files(catalog_name, root, files)
     try:
         import torchvision
     except ImportError as error:
@@ -54,9 +57,6 @@ def load_torchvision(
             "load_torchvision needs torchvision; install it with: "
             "pip install 'paramlab-shared[vision]'"
         ) from error
-    class_name, catalog_name = TORCHVISION_DATASETS[name]
-    files = _SPLIT_FILES.get(name, {}).get(split)
-    data_root = require_files(catalog_name, root, files)
     cls = getattr(torchvision.datasets, class_name)
     keywords = {"transform": transform, "target_transform": target_transform, "download": False}
     if name in _SPLIT_FILES:
