@@ -93,11 +93,18 @@ def test_pickled_object_is_refused_and_never_executed(tmp_path):
     assert not marker.exists()
 
 
-def test_truncated_checkpoint(tmp_path):
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_damaged_checkpoint(tmp_path, damage):
     path = save_checkpoint(tmp_path / "ckpt.pt", sample_state(1.0))
-    path.write_bytes(path.read_bytes()[:200])
-    with pytest.raises(CheckpointError, match="truncated, damaged or not a torch checkpoint"):
+    damaged = {
+        "truncate": path.read_bytes()[:200],
+        "garbage": b"hello, not a checkpoint",
+        "empty": b"",
+    }[damage]
+    path.write_bytes(damaged)
+    with pytest.raises(CheckpointError) as info:
         load_checkpoint(path)
+    assert f"cannot read checkpoint {path}: truncated, damaged" in str(info.value)
 
 
 def test_missing_checkpoint(tmp_path):

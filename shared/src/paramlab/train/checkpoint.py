@@ -112,19 +112,21 @@ def load_checkpoint(path: str | os.PathLike, map_location: Any = "cpu") -> dict:
         raise FileNotFoundError(f"checkpoint not found: {path}")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as error:
-        found = re.search(r"GLOBAL\s+([\w.]+)", str(error))
-        detail = f"First refused object: {found.group(1)}. " if found else ""
-        raise CheckpointError(
-            f"refusing to load checkpoint {path}: it contains non-tensor Python objects "
-            f"(pickled classes or functions) that would be executed to read it. {detail}"
-            "Only checkpoints of tensors, numbers, strings and containers are loaded; if you "
-            "trust the file, re-save its state_dict() in a trusted session."
-        ) from None
-    except (RuntimeError, EOFError, OSError, ValueError) as error:
+    except Exception as error:
+        text = str(error)
+        if isinstance(error, pickle.UnpicklingError) and "Weights only load failed" in text:
+            found = re.search(r"GLOBAL\s+([\w.]+)", text)
+            detail = f"First refused object: {found.group(1)}. " if found else ""
+            raise CheckpointError(
+                f"refusing to load checkpoint {path}: it contains non-tensor Python objects "
+                f"(pickled classes or functions) that would be executed to read it. {detail}"
+                "Only checkpoints of tensors, numbers, strings and containers are loaded; if you "
+                "trust the file, re-save its state_dict() in a trusted session."
+            ) from None
+        first_line = text.splitlines()[0] if text else ""
         raise CheckpointError(
             f"cannot read checkpoint {path}: truncated, damaged or not a torch checkpoint "
-            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})"
+            f"({type(error).__name__}: {first_line})"
         ) from error
     if not isinstance(state, dict):
         raise CheckpointError(f"checkpoint {path} holds a {type(state).__name__}, expected a dict")
