@@ -15,7 +15,8 @@ loader iterates the whole test set, eval images included — both as the origina
   resized to ``img_size``; same split / eval / test-loader rules as CIFAR.
 
 The torchvision datasets are read from ``root`` (``--train_dir``) in torchvision's on-disk
-formats; nothing is downloaded. Missing files raise ``paramlab.data.DatasetNotFoundError``.
+formats through ``paramlab.data.load_torchvision``; nothing is downloaded. Missing files raise
+``paramlab.data.DatasetNotFoundError`` (naming the file and how to obtain it).
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset, random_split
-from torchvision import datasets, transforms
+from torchvision import transforms
 
-from paramlab.data import DatasetNotFoundError, load_digits
+from paramlab.data import load_digits, load_torchvision
 
 __all__ = [
     "ARRange",
@@ -45,17 +46,6 @@ __all__ = [
 
 CIFAR10_STATS = ((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010))
 CIFAR100_STATS = ((0.5071, 0.4867, 0.4408), (0.2675, 0.2565, 0.2761))
-
-_HOW_TO_OBTAIN = {
-    "CIFAR10": "download cifar-10-python.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html "
-    "and extract it into the root (giving cifar-10-batches-py/)",
-    "CIFAR100": "download cifar-100-python.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html "
-    "and extract it into the root (giving cifar-100-python/)",
-    "SVHN": "download train_32x32.mat and test_32x32.mat from "
-    "http://ufldl.stanford.edu/housenumbers/ into the root",
-    "STL10": "download stl10_binary.tar.gz from https://cs.stanford.edu/~acoates/stl10/ and "
-    "extract it into the root (giving stl10_binary/)",
-}
 
 
 class Pad:
@@ -99,11 +89,10 @@ def _raw_transform(quat_data: bool) -> Callable:
     return transforms.Compose(steps)
 
 
-def _open(name: str, root: str, build: Callable[[], Dataset]) -> Dataset:
-    try:
-        return build()
-    except (RuntimeError, FileNotFoundError, OSError) as error:
-        raise DatasetNotFoundError(name, root, _HOW_TO_OBTAIN[name]) from error
+def _open(name: str, split: str, root: str, transform: Callable) -> Dataset:
+    """torchvision's reader through ``paramlab.data.load_torchvision`` (never downloads;
+    missing files -> ``DatasetNotFoundError``, failed integrity -> ``DatasetCorruptError``)."""
+    return load_torchvision(name.lower(), split, root=root, transform=transform)
 
 
 def _split_eval(test_set: Dataset, eval_percentage: float):
@@ -112,17 +101,17 @@ def _split_eval(test_set: Dataset, eval_percentage: float):
     return eval_set
 
 
-def _cifar_like(name, cls, stats, root, quat_data, batch_size, num_workers, eval_percentage):
+def _cifar_like(name, stats, root, quat_data, batch_size, num_workers, eval_percentage):
     print("Dataset:", name)
     transform = _cifar_transform(stats, quat_data)
-    train_set = _open(name, root, lambda: cls(root=root, train=True, transform=transform))
+    train_set = _open(name, "train", root, transform)
     print("Samples:", len(train_set))
     print()
     print("Preprocessing:\n", transform)
     train_loader = DataLoader(
         train_set, batch_size=batch_size, shuffle=True, num_workers=num_workers
     )
-    test_set = _open(name, root, lambda: cls(root=root, train=False, transform=transform))
+    test_set = _open(name, "test", root, transform)
     eval_loader = DataLoader(
         _split_eval(test_set, eval_percentage),
         batch_size=batch_size,
@@ -139,7 +128,7 @@ def CIFAR10_dataloader(
 ):
     """CIFAR10 (torchvision ``cifar-10-batches-py``) loaders."""
     return _cifar_like(
-        "CIFAR10", datasets.CIFAR10, CIFAR10_STATS, root, quat_data, batch_size, num_workers,
+        "CIFAR10", CIFAR10_STATS, root, quat_data, batch_size, num_workers,
         eval_percentage,
     )  # fmt: skip
 
@@ -149,22 +138,22 @@ def CIFAR100_dataloader(
 ):
     """CIFAR100 (torchvision ``cifar-100-python``) loaders."""
     return _cifar_like(
-        "CIFAR100", datasets.CIFAR100, CIFAR100_STATS, root, quat_data, batch_size, num_workers,
+        "CIFAR100", CIFAR100_STATS, root, quat_data, batch_size, num_workers,
         eval_percentage,
     )  # fmt: skip
 
 
-def _svhn_like(name, build, root, quat_data, batch_size, num_workers, eval_percentage):
+def _svhn_like(name, root, quat_data, batch_size, num_workers, eval_percentage):
     print("Dataset:", name)
     transform = _raw_transform(quat_data)
-    train_set = _open(name, root, lambda: build("train", transform))
+    train_set = _open(name, "train", root, transform)
     print("Samples:", len(train_set))
     print()
     print("Preprocessing:\n", transform)
     train_loader = DataLoader(
         train_set, batch_size=batch_size, shuffle=True, num_workers=num_workers, drop_last=True
     )
-    test_set = _open(name, root, lambda: build("test", transform))
+    test_set = _open(name, "test", root, transform)
     eval_loader = DataLoader(
         _split_eval(test_set, eval_percentage),
         batch_size=batch_size,
@@ -182,22 +171,14 @@ def SVHN_dataloader(
     root, quat_data, img_size, batch_size, num_workers=1, eval=False, eval_percentage=0.2
 ):
     """SVHN (torchvision ``train_32x32.mat`` / ``test_32x32.mat``) loaders."""
-
-    def build(split, transform):
-        return datasets.SVHN(root=root, split=split, transform=transform)
-
-    return _svhn_like("SVHN", build, root, quat_data, batch_size, num_workers, eval_percentage)
+    return _svhn_like("SVHN", root, quat_data, batch_size, num_workers, eval_percentage)
 
 
 def STL10_dataloader(
     root, quat_data, img_size, batch_size, num_workers=1, eval=False, eval_percentage=0.2
 ):
     """STL10 (torchvision ``stl10_binary``) loaders; images stay 96×96."""
-
-    def build(split, transform):
-        return datasets.STL10(root=root, split=split, transform=transform)
-
-    return _svhn_like("STL10", build, root, quat_data, batch_size, num_workers, eval_percentage)
+    return _svhn_like("STL10", root, quat_data, batch_size, num_workers, eval_percentage)
 
 
 def digits_dataloader(

@@ -146,8 +146,9 @@ def test_main_trains_tests_and_saves_like_the_original(tmp_path, monkeypatch, ca
 def test_unknown_dataset_and_missing_data(tmp_path):
     with pytest.raises(ValueError, match="Dataset='MNIST'"):
         get_dataloaders("MNIST", str(tmp_path), False, 32, 4, 0)
-    for name in ("CIFAR10", "CIFAR100", "SVHN", "STL10"):
-        with pytest.raises(DatasetNotFoundError, match=name) as caught:
+    for name, label in (("CIFAR10", "CIFAR-10"), ("CIFAR100", "CIFAR-100"), ("SVHN", "SVHN"),
+                        ("STL10", "STL-10")):  # fmt: skip
+        with pytest.raises(DatasetNotFoundError, match=label) as caught:
             get_dataloaders(name, str(tmp_path), False, 32, 4, 0)
         assert str(tmp_path) in str(caught.value)
 
@@ -220,7 +221,7 @@ def test_torchvision_formats_through_the_loaders(tiny_disk, name, size, classes,
 
 def test_shipped_config_stops_with_the_runtime_error_when_data_are_missing(monkeypatch):
     monkeypatch.chdir(PACKAGE / "image-classification")
-    with pytest.raises(DatasetNotFoundError, match="CIFAR100") as caught:
+    with pytest.raises(DatasetNotFoundError, match="CIFAR-100") as caught:
         main(["--TextArgs=config_resnet50_cifar.txt"])
     assert "/var/datasets/CIFAR100" in str(caught.value)
 
