@@ -36,17 +36,21 @@ class NoisyBlobs(Dataset):
         return self.data[index] + 0.1 * torch.randn(6), self.targets[index]
 
 
-def build(seed: int = 0):
+def build(seed: int = 0, interval: str = "epoch"):
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Dropout(0.3), nn.Linear(16, 2))
     optimizer = torch.optim.AdamW(model.parameters(), lr=0.01)
-    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
+    if interval == "epoch":
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
+    else:
+        total = EPOCHS * STEPS_PER_EPOCH
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, 0.05, total_steps=total)
     loader = make_loader(NoisyBlobs(), batch_size=8, shuffle=True, seed=5)
     return model, optimizer, scheduler, loader
 
 
-def run(out, max_steps=None, resume=False, seed=0):
-    model, optimizer, scheduler, loader = build(seed)
+def run(out, max_steps=None, resume=False, seed=0, interval="epoch"):
+    model, optimizer, scheduler, loader = build(seed, interval)
     with MetricsLogger(out, append=resume) as logger:
         record = fit(
             model,
@@ -54,6 +58,7 @@ def run(out, max_steps=None, resume=False, seed=0):
             loader,
             epochs=EPOCHS,
             scheduler=scheduler,
+            scheduler_interval=interval,
             eval_loader=make_loader(NoisyBlobs(), batch_size=40, shuffle=False),
             checkpoint_path=out / "ckpt.pt",
             resume=resume,
@@ -64,18 +69,23 @@ def run(out, max_steps=None, resume=False, seed=0):
     return model, optimizer, record
 
 
-@pytest.mark.parametrize("first_half", [15, 10])  # mid-epoch, and exactly at an epoch boundary
-def test_resume_is_bit_identical(tmp_path, first_half):
+@pytest.mark.parametrize(
+    ("first_half", "interval"),
+    [(15, "epoch"), (10, "epoch"), (15, "step")],  # mid-epoch, at an epoch boundary
+)
+def test_resume_is_bit_identical(tmp_path, first_half, interval):
     total = EPOCHS * STEPS_PER_EPOCH
-    straight, straight_optimizer, straight_record = run(tmp_path / "straight")
+    straight, straight_optimizer, straight_record = run(tmp_path / "straight", interval=interval)
 
-    _, _, partial = run(tmp_path / "resumed", max_steps=first_half)
+    _, _, partial = run(tmp_path / "resumed", max_steps=first_half, interval=interval)
     assert partial["step"] == first_half
     state = load_checkpoint(tmp_path / "resumed" / "ckpt.pt")
     assert (state["epoch"], state["batch_in_epoch"]) == divmod(first_half, STEPS_PER_EPOCH)
 
     torch.manual_seed(1234)  # the restart must not depend on the RNG state it finds
-    resumed, resumed_optimizer, resumed_record = run(tmp_path / "resumed", resume=True, seed=99)
+    resumed, resumed_optimizer, resumed_record = run(
+        tmp_path / "resumed", resume=True, seed=99, interval=interval
+    )
     assert resumed_record["step"] == straight_record["step"] == total
     for name, tensor in straight.state_dict().items():
         assert torch.equal(tensor, resumed.state_dict()[name]), name
@@ -122,3 +132,9 @@ def test_rng_state_round_trip():
     got = (random.random(), random.gauss(0, 1), np.random.standard_normal(3), torch.rand(3))
     assert got[:2] == expected[:2]
     assert np.array_equal(got[2], expected[2]) and torch.equal(got[3], expected[3])
+
+
+def test_scheduler_interval_is_checked():
+    model, optimizer, scheduler, loader = build()
+    with pytest.raises(ValueError, match="scheduler_interval='batch' must be 'epoch' or 'step'"):
+        fit(model, optimizer, loader, epochs=1, scheduler=scheduler, scheduler_interval="batch")

@@ -93,6 +93,7 @@ def fit(
     device: torch.device | str = "cpu",
     loss_fn: LossFn = F.cross_entropy,
     scheduler: Any = None,
+    scheduler_interval: str = "epoch",
     eval_loader: DataLoader | None = None,
     checkpoint_path: str | Path | None = None,
     resume: bool = False,
@@ -102,7 +103,10 @@ def fit(
     max_steps: int | None = None,
     on_epoch_end: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Train for ``epochs`` (scheduler stepped per epoch); returns the last epoch's record.
+    """Train for ``epochs``; returns the last epoch's record.
+
+    ``scheduler`` is stepped after every epoch, or after every optimizer step when
+    ``scheduler_interval="step"`` (e.g. ``OneCycleLR``).
 
     Per epoch, logs ``epoch``, ``train_loss``, ``train_accuracy``, ``lr``, ``eval_loss``,
     ``eval_accuracy`` (when ``eval_loader``) and ``seconds`` at the global step, then checkpoints
@@ -111,6 +115,8 @@ def fit(
     completed), ``step`` and ``stopped_early`` (``max_steps`` reached mid-run).
     ``on_epoch_end(record)`` runs on rank 0 after each epoch (e.g. to print a line).
     """
+    if scheduler_interval not in ("epoch", "step"):
+        raise ValueError(f"scheduler_interval={scheduler_interval!r} must be 'epoch' or 'step'")
     dist = dist or DistInfo()
     epoch, step, batch_in_epoch, record = 0, 0, 0, {}
     sums = {"loss": 0.0, "correct": 0, "seen": 0, "classification": True}
@@ -149,6 +155,8 @@ def fit(
         while left and not (max_steps is not None and step >= max_steps):
             loss, correct, size = train_step(model, next(batches), optimizer, loss_fn, device)
             step, batch_in_epoch, left = step + 1, batch_in_epoch + 1, left - 1
+            if scheduler is not None and scheduler_interval == "step":
+                scheduler.step()
             sums["loss"] += loss * size
             sums["seen"] += size
             sums["correct"] += correct or 0
@@ -160,7 +168,7 @@ def fit(
             return {**record, "epoch": epoch, "step": step, "stopped_early": True}
         bar.close()
         lr = optimizer.param_groups[0]["lr"]
-        if scheduler is not None:
+        if scheduler is not None and scheduler_interval == "epoch":
             scheduler.step()
         seen = max(sums["seen"], 1)
         record = {"epoch": epoch + 1, "lr": lr, "train_loss": sums["loss"] / seen}
