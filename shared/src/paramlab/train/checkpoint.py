@@ -121,7 +121,7 @@ def load_checkpoint(path: str | os.PathLike, map_location: Any = "cpu") -> dict:
                 f"refusing to load checkpoint {path}: it contains non-tensor Python objects "
                 f"(pickled classes or functions) that would be executed to read it. {detail}"
                 "Only checkpoints of tensors, numbers, strings and containers are loaded; if you "
-                "trust the file, re-save its state_dict() in a trusted session."
+                "trust the file, re-save its state_dict() from code you trust."
             ) from None
         first_line = text.splitlines()[0] if text else ""
         raise CheckpointError(
