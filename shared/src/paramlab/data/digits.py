@@ -73,7 +73,8 @@ def load_digits_arrays(root: str | Path | None = None) -> dict[str, np.ndarray]:
 def rotate_images(images: torch.Tensor, angles: torch.Tensor) -> torch.Tensor:
     """(N, C, H, W), (N,) radians -> (N, C, H, W): counter-clockwise about the centre, zero fill.
 
-    Bilinear resampling: x_out(p) = x_in(R(-θ) p) on the [-1, 1]² grid.
+    Bilinear resampling x_out(p) = x_in(A p), A = [[cos θ, -sin θ], [sin θ, cos θ]], on the
+    [-1, 1]² grid (x right, y down); θ = π/2 equals ``torch.rot90(x, 1, dims=(-2, -1))``.
     """
     cos, sin = torch.cos(angles), torch.sin(angles)
     zero = torch.zeros_like(angles)
@@ -90,6 +91,7 @@ class DigitsDataset(Dataset):
     torchvision-compatible: ``data`` (N, C, H, W) float tensor, ``targets`` (N,) int64 tensor,
     ``classes``, and optional ``transform`` / ``target_transform`` applied per item (to the
     tensor image; use tensor-capable transforms). All images are prepared once, in memory.
+    ``angles`` holds the (N,) rotation angles in radians when ``rotated``, else None.
     """
 
     def __init__(
