@@ -18,11 +18,11 @@ from phc.trainer import l1_regularization
 from scipy.io import savemat
 from torchvision import datasets
 
-from paramlab.data import DatasetNotFoundError
+from paramlab.data import DatasetNotFoundError, resolve_data_root
 from paramlab.train import load_checkpoint
 
 PACKAGE = Path(__file__).resolve().parents[1]
-CONFIGS = PACKAGE / "image-classification" / "configs"
+DATA_ROOT = str(resolve_data_root().resolve())
 
 # Spec §4.3: the values each shipped config parses to.
 SHIPPED = {
@@ -111,6 +111,7 @@ def test_optimizers_schedules_and_l1():
 def _write_config(path: Path, **flags) -> Path:
     base = dict(epochs=1, batch_size=128, cuda=False, seed=3, Dataset="digits", image_size=8,
                 lr=0.05, model="phmresnet20", quat_data=True, n=4, n_workers=0)  # fmt: skip
+    base["data_root"] = DATA_ROOT  # resolved before the tests change directory
     base.update(flags)
     path.write_text("".join(f"--{key}={value}\n" for key, value in base.items()))
     return path
