@@ -176,3 +176,47 @@ def test_num_classes_honoured_everywhere():
             model = GetModel(name, quat, 4, 100)
         last = model.linear if hasattr(model, "linear") else model.classifier[6]
         assert last.out_features == 100, name
+
+
+def _vgg_layout(config, channels, conv_keys, fc_keys, first, hidden, num_classes):
+    """Key -> shape of the original VGG state_dicts, generated from the config list."""
+    shapes, index, cin = {}, 0, channels
+    for v in config:
+        if v == "M":
+            index += 1
+            continue
+        shapes.update({f"features.{index}.{k}": s for k, s in conv_keys(cin, v).items()})
+        for name, shape in (("weight", (v,)), ("bias", (v,)), ("running_mean", (v,)),
+                            ("running_var", (v,)), ("num_batches_tracked", ())):  # fmt: skip
+            shapes[f"features.{index + 1}.{name}"] = shape
+        index, cin = index + 3, v
+    for position, (fin, fout) in ((1, (first, hidden)), (4, (hidden, hidden))):
+        shapes.update({f"classifier.{position}.{k}": s for k, s in fc_keys(fin, fout).items()})
+    shapes["classifier.6.weight"] = (num_classes, hidden)
+    shapes["classifier.6.bias"] = (num_classes,)
+    return shapes
+
+
+D = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M"]
+E_LARGE = [24, 24, "M", 72, 72, "M", *[216] * 4, "M", *[648] * 4, "M", *[648] * 4, "M"]
+
+
+@pytest.mark.parametrize("name", ["phcvgg16", "qvgg16", "vgg16", "phcvgg19large"])
+def test_vgg_state_dict_layout_is_the_originals(name):
+    n = 4
+    phc_conv = lambda i, o: {"bias": (o,), "A": (n, n, n), "F": (n, o // n, i // n, 3, 3)}  # noqa: E731
+    q_conv = lambda i, o: {**{f"{c}_weight": (o // 4, i // 4, 3, 3) for c in "rijk"}, "bias": (o,)}  # noqa: E731, E501
+    real_conv = lambda i, o: {"weight": (o, i, 3, 3), "bias": (o,)}  # noqa: E731
+    phm_fc = lambda i, o: {"bias": (o,), "A": (n, n, n), "S": (n, o // n, i // n)}  # noqa: E731
+    q_fc = lambda i, o: {**{f"{c}_weight": (i // 4, o // 4) for c in "rijk"}, "bias": (o,)}  # noqa: E731
+    real_fc = lambda i, o: {"weight": (o, i), "bias": (o,)}  # noqa: E731
+    expected = {
+        "phcvgg16": _vgg_layout(D, 4, phc_conv, phm_fc, 512, 512, 10),
+        "qvgg16": _vgg_layout(D, 4, q_conv, q_fc, 512, 512, 10),
+        "vgg16": _vgg_layout(D, 3, real_conv, real_fc, 512, 512, 10),
+        "phcvgg19large": _vgg_layout(E_LARGE, 4, phc_conv, phm_fc, 648, 516, 10),
+    }[name]
+    with torch.device("meta"):
+        state = GetModel(name, True, n).state_dict()
+    assert {k: tuple(v.shape) for k, v in state.items()} == expected
+    assert list(state) == list(expected)
