@@ -3,11 +3,12 @@
 
 import numpy as np
 import pytest
-import soundfile as sf
 from phc.sed.features import load_ambisonics, spectrum_fast
 from scipy import signal
 
 from paramlab.data import DatasetCorruptError, DatasetNotFoundError
+
+sf = pytest.importorskip("soundfile")
 
 
 def reference_spectrum(x, nperseg, noverlap, output_phase):

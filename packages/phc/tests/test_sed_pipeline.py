@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile as sf
 import torch
 from phc.sed.dataset import PickleRefusedError, read_pickle
 from phc.sed.features import load_ambisonics, spectrum_fast
@@ -33,6 +32,8 @@ SMALL_MODEL = [
     "--use_cuda",
     "False",
 ]
+
+sf = pytest.importorskip("soundfile")
 
 
 def script(name):

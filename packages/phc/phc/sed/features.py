@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 
 import numpy as np
-import soundfile as sf
 import torch
 from scipy.signal import get_window
 
@@ -102,6 +101,8 @@ def load_ambisonics(
     Raises ``DatasetNotFoundError`` when the file is missing and ``DatasetCorruptError`` naming
     the file when it is unreadable or has another sample rate or channel count.
     """
+    import soundfile as sf  # only the audio readers and writers need libsndfile
+
     if not os.path.isfile(path):
         raise DatasetNotFoundError(DATASET_NAME, path, HOW_TO_OBTAIN)
     try:

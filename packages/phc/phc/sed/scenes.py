@@ -25,7 +25,6 @@ import os
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
 from phc.sed.features import SAMPLE_RATE
 from phc.sed.labels import LABEL_COLUMNS, SOUND_CLASSES
@@ -152,6 +151,8 @@ def render_scene(
 
 
 def _write_scene(folder: Path, stem: str, events, signals) -> None:
+    import soundfile as sf  # only the audio readers and writers need libsndfile
+
     peak = max(np.abs(signal).max() for signal in signals.values())
     scale = 0.9 / peak if peak > 0.9 else 1.0
     for mic, signal in signals.items():
