@@ -156,3 +156,16 @@ def test_state_dict_key_counts_and_duplicated_csg():
     ]
     dense_keys = list(cases["densenet"][0].state_dict())
     assert dense_keys[:4] == ["conv1.weight", "CSG.weight", "dense1.0.code2", "dense1.0.CSG.weight"]
+
+
+def test_imagenet_thin_module_reads_its_constants(load_thin, monkeypatch):
+    thin = load_thin("Imagenet-1000/models/resnet.py")
+    with torch.device("meta"):
+        assert count_parameters(thin.resnet50()) == 15_163_432
+        assert count_parameters(thin.resnet50(org=True)) == 25_557_032
+        monkeypatch.setattr(thin, "CODE_SIZE", 72)
+        net = thin.resnet50()
+        assert net.CSG.weight.shape == (2304, 72)
+        assert thin.ResNet(thin.Bottleneck, [1, 1, 1, 1]).CSG.weight.shape == (2304, 72)
+    with pytest.raises(ValueError, match="pretrained=True"):
+        thin.resnet34(pretrained=True)
