@@ -244,3 +244,22 @@ def test_main_script_runs_from_its_folder(tmp_path):
     )
     assert done.returncode != 0
     assert "DatasetNotFoundError" in done.stderr and "'SVHN' not found" in done.stderr
+
+
+def test_device_resolution():
+    from phc.experiment import resolve_device
+
+    parser = build_parser()
+    assert resolve_device(parser.parse_args(["--device", "cpu"])).type == "cpu"
+    if not torch.cuda.is_available():
+        assert resolve_device(parser.parse_args([])).type == "cpu"  # --cuda=True, no CUDA
+    with pytest.raises(ValueError, match="device"):
+        resolve_device(parser.parse_args(["--device", "tpu"]))
+
+
+def test_get_iter_time_stops_after_one_epoch(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    main([f"--TextArgs={_write_config(tmp_path / 'a.txt', epochs=3, get_iter_time=True).name}"])
+    out = capsys.readouterr().out
+    assert out.count("[Avg time per iter and std]") == 1 and "[Epoch: " not in out
+    assert out.count("[Time per iter: ") == 12  # ceil(1437 / 128) iterations, then stop
