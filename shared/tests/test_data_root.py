@@ -47,3 +47,21 @@ def test_user_home_is_expanded(monkeypatch, tmp_path):
 @pytest.mark.parametrize("value", ["relative/dir", Path("relative/dir")])
 def test_relative_flag_kept_relative(value):
     assert resolve_data_root(value) == Path("relative/dir")
+
+
+def test_installed_paramlab_finds_the_enclosing_checkout(monkeypatch, tmp_path):
+    import paramlab.data.root as root_module
+
+    site = tmp_path / "venv" / "lib" / "site-packages" / "paramlab" / "data" / "root.py"
+    monkeypatch.setattr(root_module, "__file__", str(site))
+    checkout = tmp_path / "checkout"
+    (checkout / "datasets" / "digits").mkdir(parents=True)
+    (checkout / "datasets" / "digits" / "digits.npz").write_bytes(b"")
+    script_folder = checkout / "packages" / "phc" / "image-classification"
+    script_folder.mkdir(parents=True)
+    monkeypatch.chdir(script_folder)
+    assert default_data_root() == checkout / "datasets"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert default_data_root() == elsewhere / "datasets"

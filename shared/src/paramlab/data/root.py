@@ -8,20 +8,28 @@ __all__ = ["DATA_ROOT_ENV", "default_data_root", "resolve_data_root"]
 DATA_ROOT_ENV = "PARAMLAB_DATA"
 
 
+EMBEDDED_MARKER = Path("digits") / "digits.npz"
+
+
 def default_data_root() -> Path:
     """The repository's ``datasets/`` folder, else ``./datasets`` under the current directory.
 
     In a source checkout (this file at ``<repo>/shared/src/paramlab/data/root.py``, editable
-    installs included) it is ``<repo>/datasets``. When paramlab is installed from a wheel there
-    is no repository to find, so it is ``Path.cwd() / "datasets"``: run from the repository root,
-    or set ``PARAMLAB_DATA``, or pass ``--data_root``.
+    installs included) it is ``<repo>/datasets``. When paramlab is installed from a wheel, it is
+    the ``datasets/`` folder of the nearest enclosing ParamLab checkout of the current directory
+    (the first ancestor holding ``datasets/digits/digits.npz``), so the original scripts run from
+    their package folders; outside any checkout it is ``Path.cwd() / "datasets"``.
     """
     package_src = Path(__file__).resolve().parents[2]
     repo = package_src.parents[1]
     if package_src.name == "src" and package_src.parent.name == "shared":
         if (repo / "datasets").is_dir():
             return repo / "datasets"
-    return Path.cwd() / "datasets"
+    cwd = Path.cwd()
+    for folder in (cwd, *cwd.parents):
+        if (folder / "datasets" / EMBEDDED_MARKER).is_file():
+            return folder / "datasets"
+    return cwd / "datasets"
 
 
 def resolve_data_root(cli_value: str | os.PathLike | None = None) -> Path:
