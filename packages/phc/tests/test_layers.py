@@ -215,3 +215,11 @@ def test_meta_device_build_has_exact_shapes():
     with torch.device("meta"):
         layer = PHConv(4, 64, 128, 3)
     assert layer.F.is_meta and tuple(layer.F.shape) == (4, 32, 16, 3, 3)
+
+
+def test_toy_regression_phm_model_has_the_tutorials_5796_parameters():
+    model = torch.nn.Sequential(
+        PHMLinear(4, 4, 200), torch.nn.ReLU(), PHMLinear(4, 200, 100), torch.nn.ReLU(),
+        PHMLinear(4, 100, 4),
+    )  # fmt: skip
+    assert count_parameters(model) == 5_796
