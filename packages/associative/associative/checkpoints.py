@@ -14,6 +14,8 @@ from collections.abc import Mapping
 import torch
 from torch import Tensor, nn
 
+from paramlab.train import load_checkpoint
+
 __all__ = ["CheckpointFormatError", "convert_state_dict", "load_csg", "load_original", "read_state"]
 
 PREFIX = "module."
@@ -39,12 +41,13 @@ def convert_state_dict(
 
 
 def read_state(source: str | os.PathLike | Mapping) -> dict[str, Tensor]:
-    """The state_dict inside ``source``: a path (read with ``weights_only=True``) or a mapping,
+    """The state_dict inside ``source``: a path (``paramlab.train.load_checkpoint``, which reads
+    with ``weights_only=True``) or a mapping,
     either flat or wrapped as ``{'net': state_dict, ...}`` like ``main.py`` writes it."""
     if isinstance(source, Mapping):
         obj = source
     else:
-        obj = torch.load(source, map_location="cpu", weights_only=True)
+        obj = load_checkpoint(source)
     if isinstance(obj, Mapping) and isinstance(obj.get("net"), Mapping):
         obj = obj["net"]
     if not isinstance(obj, Mapping) or not all(torch.is_tensor(v) for v in obj.values()):

@@ -21,6 +21,7 @@ from torch import nn, optim
 from associative.checkpoints import load_csg, load_original
 from associative.cifar import load_datasets
 from associative.utils import progress_bar
+from paramlab.train import load_checkpoint, save_checkpoint, seed_everything
 
 __all__ = ["RESULT_FILES", "build_parser", "default_builders", "main", "phase_epochs"]
 
@@ -80,7 +81,7 @@ def build_parser(models: Sequence[str], default_model: str) -> argparse.Argument
     added.add_argument(
         "--max_steps", type=int, default=None, help="stop after this many optimizer steps"
     )
-    added.add_argument("--seed", type=int, default=None, help="seed torch's RNG (default: no)")
+    added.add_argument("--seed", type=int, default=None, help="seed every RNG (default: no)")
     added.add_argument(
         "--csg_checkpoint",
         default=str(CHECKPOINT),
@@ -107,7 +108,7 @@ def main(
     """Run the recipe; ``builders[name](args)`` builds the network chosen by ``--model``."""
     args = build_parser(list(builders), default_model).parse_args(argv)
     if args.seed is not None:
-        torch.manual_seed(args.seed)
+        seed_everything(args.seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     best_acc, start_epoch = 0.0, 0
 
@@ -132,7 +133,7 @@ def main(
         print("==> Resuming from checkpoint..")
         if not CHECKPOINT.is_file():
             raise SystemExit(f"Error: no checkpoint found at {CHECKPOINT} (nothing to resume)")
-        checkpoint = torch.load(CHECKPOINT, map_location=device, weights_only=True)
+        checkpoint = load_checkpoint(CHECKPOINT, map_location=device)
         model.load_state_dict(load_original(checkpoint), strict=True)
         best_acc = checkpoint["acc"]
         start_epoch = checkpoint["epoch"]
@@ -211,8 +212,7 @@ def main(
         acc = 100.0 * correct / total
         if acc > best_acc:
             print("Saving..")
-            CHECKPOINT.parent.mkdir(exist_ok=True)
-            torch.save({"net": net.state_dict(), "acc": acc, "epoch": epoch}, CHECKPOINT)
+            save_checkpoint(CHECKPOINT, {"net": net.state_dict(), "acc": acc, "epoch": epoch})
             best_acc = acc
         return acc, test_loss / args.batch_size, time.time() - t_0
 
