@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 import torch
-from PIL import Image
-
 from associative.models import imagenet_resnet
 from associative.train_imagenet import build_parser, main
+from PIL import Image
+
 from paramlab.data import DatasetNotFoundError
 
 BUILDERS = {"resnet18": imagenet_resnet.resnet18, "resnet101_org": lambda: None}
