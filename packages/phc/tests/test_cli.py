@@ -227,23 +227,16 @@ def test_shipped_config_stops_with_the_runtime_error_when_data_are_missing(monke
     assert "/var/datasets/CIFAR100" in str(caught.value)
 
 
-def test_main_script_runs_from_its_folder(tmp_path):
-    import os
-    import subprocess
-    import sys
+def test_main_script_runs_from_its_folder(tmp_path, monkeypatch):
+    import runpy
 
     config = tmp_path / "svhn.txt"
     config.write_text(f"--Dataset=SVHN\n--train_dir={tmp_path}\n--model=qvgg16\n--cuda=False\n")
-    done = subprocess.run(
-        [sys.executable, "main.py", f"--TextArgs={config}"],
-        cwd=PACKAGE / "image-classification",
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode != 0
-    assert "DatasetNotFoundError" in done.stderr and "'SVHN' not found" in done.stderr
+    folder = PACKAGE / "image-classification"
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr("sys.argv", ["main.py", f"--TextArgs={config}"])
+    with pytest.raises(DatasetNotFoundError, match="'SVHN' not found"):
+        runpy.run_path(str(folder / "main.py"), run_name="__main__")
 
 
 def test_device_resolution():
