@@ -110,64 +110,80 @@ class PHMResNetLarge(PHMResNet):
 
 
 def resnet20(channels=3, n=None, num_classes=10):
+    """Real ResNet20 (272,474 parameters)."""
     return SmallResNet([3, 3, 3], num_classes, channels)
 
 
 def resnet20large(channels=3, n=None, num_classes=10):
+    """Real ResNet20, large widths."""
     return SmallResNetLarge([3, 3, 3], num_classes, channels)
 
 
 def resnet56(channels=3, n=None, num_classes=10):
+    """Real ResNet56 (855,770 parameters)."""
     return SmallResNet([9, 9, 9], num_classes, channels)
 
 
 def resnet110large(channels=3, n=None, num_classes=10):
+    """Real ResNet110, large widths."""
     return SmallResNetLarge([18, 18, 18], num_classes, channels)
 
 
 def qresnet20(channels=4, n=None, num_classes=10):
+    """Quaternion ResNet20 (69,818 parameters)."""
     return QSmallResNet([3, 3, 3], num_classes, channels)
 
 
 def qresnet20large(channels=4, n=None, num_classes=10):
+    """Quaternion ResNet20, large widths."""
     return QSmallResNetLarge([3, 3, 3], num_classes, channels)
 
 
 def qresnet56(channels=4, n=None, num_classes=10):
+    """Quaternion ResNet56 (217,658 parameters)."""
     return QSmallResNet([9, 9, 9], num_classes, channels)
 
 
 def qresnet110large(channels=4, n=None, num_classes=100):
+    """Quaternion ResNet110, large widths, 100 classes by default."""
     return QSmallResNetLarge([18, 18, 18], num_classes, channels)
 
 
 def phmresnet20(channels, n, num_classes=10, **kw):
+    """PHM ResNet20 (n=4, 4 channels: 71,946 parameters)."""
     return PHMResNet([3, 3, 3], num_classes, channels, n, **kw)
 
 
 def phmresnet20large(channels, n, num_classes=10, **kw):
+    """PHM ResNet20, large widths."""
     return PHMResNetLarge([3, 3, 3], num_classes, channels, n, **kw)
 
 
 def phmresnet32(channels, n, num_classes=10, **kw):
+    """PHM ResNet32."""
     return PHMResNet([5, 5, 5], num_classes, channels, n, **kw)
 
 
 def phmresnet44(channels, n, num_classes=10, **kw):
+    """PHM ResNet44."""
     return PHMResNet([7, 7, 7], num_classes, channels, n, **kw)
 
 
 def phmresnet56(channels, n, num_classes=10, **kw):
+    """PHM ResNet56."""
     return PHMResNet([9, 9, 9], num_classes, channels, n, **kw)
 
 
 def phmresnet110(channels, n, num_classes=10, **kw):
+    """PHM ResNet110."""
     return PHMResNet([18, 18, 18], num_classes, channels, n, **kw)
 
 
 def phmresnet110large(channels, n, num_classes=100, **kw):
+    """PHM ResNet110, large widths, 100 classes by default."""
     return PHMResNetLarge([18, 18, 18], num_classes, channels, n, **kw)
 
 
 def phmresnet1202(channels, n, num_classes=10, **kw):
+    """PHM ResNet1202."""
     return PHMResNet([200, 200, 200], num_classes, channels, n, **kw)
