@@ -9,6 +9,7 @@ assembly, ``associative.models`` for the networks, ``export_plain`` for deployme
 from associative.checkpoints import convert_state_dict, load_csg, load_original
 from associative.csg import (
     CSG,
+    CSGConv2d,
     CSGNetwork,
     GeneratedConv,
     assemble_kernel,
@@ -21,6 +22,7 @@ from associative.export import export_plain
 
 __all__ = [
     "CSG",
+    "CSGConv2d",
     "CSGNetwork",
     "GeneratedConv",
     "assemble_kernel",

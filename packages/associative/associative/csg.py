@@ -26,6 +26,7 @@ from torch import Tensor, nn
 
 __all__ = [
     "CSG",
+    "CSGConv2d",
     "CSGNetwork",
     "GeneratedConv",
     "assemble_kernel",
@@ -237,6 +238,62 @@ def generated_conv(
         return plain(x)
     kernel = kernels[spec.code] if kernels is not None else spec.kernel(block)
     return F.conv2d(x, kernel, None, spec.stride, spec.padding, spec.dilation)
+
+
+class CSGConv2d(nn.Module):
+    """A convolution whose kernel the shared ``csg`` generates from this layer's own codes.
+
+    (B, in_channels, H, W) -> (B, out_channels, H', W'): ``conv2d(x, K) (+ bias)`` with
+    ``K = (code @ W_CSG^T).view(padded)[:O, :I]``. Parameters: ``code`` (n_slices, code_size)
+    ~ N(0, 1) and, if ``bias``, ``bias`` (O,); ``CSG`` is a reference to the shared generator
+    (its weight appears under this layer's state_dict too, as in the original's blocks).
+    ``kernel_size`` must equal the CSG slice's spatial size; groups are not supported.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int,
+        stride: int = 1,
+        padding: int = 0,
+        dilation: int = 1,
+        bias: bool = False,
+        *,
+        csg: CSG,
+    ) -> None:
+        super().__init__()
+        if not isinstance(csg, CSG):
+            raise ValueError(f"csg must be an associative.CSG, got {type(csg).__name__}")
+        self.spec = GeneratedConv(
+            "code", "conv", in_channels, out_channels, kernel_size, stride, padding, dilation
+        )
+        self.generated_convs = (self.spec,)
+        self.CSG = csg
+        self.code = self.spec.new_code(csg.code_size, csg.slice_shape)
+        self.bias = nn.Parameter(torch.empty(out_channels)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Codes ~ N(0, 1) (the original's ``torch.randn``); bias as ``nn.Conv2d`` would set it."""
+        with torch.no_grad():
+            self.code.normal_()
+            if self.bias is not None:
+                fan_in = self.spec.in_channels * self.spec.kernel_size**2
+                bound = 1 / math.sqrt(fan_in)
+                self.bias.uniform_(-bound, bound)
+
+    def forward(self, x: Tensor) -> Tensor:
+        out = generated_conv(self, self.spec, x)
+        return out if self.bias is None else out + self.bias.view(1, -1, 1, 1)
+
+    def extra_repr(self) -> str:
+        s = self.spec
+        return (
+            f"{s.in_channels}, {s.out_channels}, kernel_size={s.kernel_size}, stride={s.stride}, "
+            f"padding={s.padding}, dilation={s.dilation}, bias={self.bias is not None}, "
+            f"slices={self.code.shape[0]}"
+        )
 
 
 def run_blocks(
