@@ -76,7 +76,7 @@ def block_mnist(cfg: DictConfig):
 
 @hydra.main(config_path="../config", config_name="block_mnist")
 def run(cfg: DictConfig):
-    block_mnist(cfg)
+    print("result", block_mnist(cfg))
 
 
 if __name__ == "__main__":

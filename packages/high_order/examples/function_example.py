@@ -216,7 +216,7 @@ def plot_results(
 
 @hydra.main(config_path="../config", config_name="function")
 def run(cfg: DictConfig):
-    plot_results(
+    results = plot_results(
         epochs=cfg.epochs,
         segments=cfg.segments,
         first_only=False,
@@ -224,6 +224,10 @@ def run(cfg: DictConfig):
         plot=cfg.get("plot", True),
         save_dir=cfg.get("save_dir", None),
     )
+    for layer, losses in results.items():
+        sizes = [entry["n"] for entry in dict((p[1], p[2]) for p in PLOTS)[layer]]
+        for n, loss in zip(sizes, losses, strict=False):
+            print(f"function {layer} n={n}: test-grid MSE {loss:.5f}")
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def mnist(cfg: DictConfig):
 
 @hydra.main(config_path="../config", config_name="mnist_config")
 def run(cfg: DictConfig):
-    mnist(cfg)
+    print("result", mnist(cfg))
 
 
 if __name__ == "__main__":

@@ -192,7 +192,7 @@ def run(cfg: DictConfig):
     import matplotlib.pyplot as plt
 
     plt.figure(figsize=(12, 8))
-    plot_approximation(
+    predictions = plot_approximation(
         plot_style[cfg.layer_type],
         segments=cfg.segments,
         epochs=cfg.epochs,
@@ -202,6 +202,9 @@ def run(cfg: DictConfig):
         lr=cfg.optimizer.lr,
         batch_size=cfg.batch_size,
     )
+    for entry, prediction in zip(plot_style[cfg.layer_type], predictions, strict=True):
+        mse = float(F.mse_loss(prediction, xor_target(xTest)))
+        print(f"xor {entry['name']} ({cfg.segments} segments): grid MSE {mse:.5f}")
     if cfg.get("save_dir", None) is not None:
         os.makedirs(cfg.save_dir, exist_ok=True)
         plt.savefig(os.path.join(cfg.save_dir, f"xor_{cfg.layer_type}.png"), dpi=80)
