@@ -117,7 +117,7 @@ def main() -> None:
     summary(text, r"Training order|^result|test_acc|test_loss")
 
     print(
-        "== 4. mnist (continuous2d convolutions n=3, 2 segments) on the embedded digits, 60 steps"
+        "== 4. mnist (continuous2d convolutions n=3, 2 segments) on the embedded digits, 30 steps"
     )
     text = run(
         "mnist.py",
