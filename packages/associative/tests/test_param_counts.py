@@ -169,3 +169,23 @@ def test_imagenet_thin_module_reads_its_constants(load_thin, monkeypatch):
         assert thin.ResNet(thin.Bottleneck, [1, 1, 1, 1]).CSG.weight.shape == (2304, 72)
     with pytest.raises(ValueError, match="pretrained=True"):
         thin.resnet34(pretrained=True)
+
+
+def test_baselines_without_csg(load_thin):
+    from associative.models import densenet_crelu, densenet_sep, resnet_crelu, resnet_sep
+
+    with torch.device("meta"):
+        assert count_parameters(resnet_sep.resnet56()) == 494_709
+        assert count_parameters(resnet_crelu.resnet56()) == 426_834
+        assert count_parameters(densenet_crelu.densenet_cifar_crelu()) == 1_369_210
+        assert count_parameters(densenet_sep.densenet_cifar()) == 1_434_853
+        assert (
+            count_parameters(resnet_sep.resnet56_org()) == 853_018 - 432 + 27 + 48
+        )  # separable stem
+    x = torch.randn(1, 3, 32, 32)
+    net = resnet_crelu.resnet56().eval()
+    assert net(x).shape == (1, 10)
+    stem = densenet_sep.densenet_cifar().conv_pw1
+    assert stem(torch.zeros(1, 3, 32, 32)).shape[-2:] == (34, 34)  # the original's padded 1x1
+    thin = load_thin("CIFAR10/models/densenet_crelu.py")
+    assert thin.densenet_cifar_crelu is densenet_crelu.densenet_cifar_crelu

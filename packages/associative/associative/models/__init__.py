@@ -1,4 +1,5 @@
-"""Model families: CIFAR ResNet / DenseNet-BC / MobileNetV2 / ShuffleNetV2, ImageNet ResNets."""
+"""Model families: CIFAR ResNet / DenseNet-BC / MobileNetV2 / ShuffleNetV2, ImageNet ResNets,
+and the CReLU / separable baselines."""
 
 from associative.models import (
     cifar_resnet,
