@@ -38,6 +38,7 @@ __all__ = [
     "load_raw",
     "synthetic_raw",
     "dcn_splits",
+    "resize_splits",
     "augment",
 ]
 
@@ -221,6 +222,25 @@ def dcn_splits(raw: Raw, num_classes: int, n_train: int | None, no_validation: b
         t(x_te, torch.float32),
         t(y_test, torch.int64),
         num_classes,
+    )
+
+
+def resize_splits(data: DCNData, size: int) -> DCNData:
+    """Resize every split to ``size x size`` (bilinear, antialiased); a no-op at the same size."""
+    if data.x_train.shape[-1] == size and data.x_train.shape[-2] == size:
+        return data
+
+    def resize(x: Tensor) -> Tensor:
+        return F.interpolate(x, size=(size, size), mode="bilinear", antialias=True)
+
+    return DCNData(
+        resize(data.x_train),
+        data.y_train,
+        resize(data.x_val),
+        data.y_val,
+        resize(data.x_test),
+        data.y_test,
+        data.num_classes,
     )
 
 

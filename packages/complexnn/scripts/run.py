@@ -254,6 +254,12 @@ class Train(Subcommand):
             help="Epochs between checkpoints (the last epoch is always saved).",
         )
         e.add_argument(
+            "--image-size",
+            default=0,
+            type=int,
+            help="Resize images to this size after the split (0 = keep 32x32).",
+        )
+        e.add_argument(
             "--no-flip", action="store_true", help="No random horizontal flips (e.g. for digits)."
         )
 

@@ -10,7 +10,14 @@ import sys
 
 import torch
 from complexnn import __version__, count_real_buffers, count_real_parameters
-from complexnn.datasets import N_TRAIN, NUM_CLASSES, dcn_splits, load_raw, synthetic_raw
+from complexnn.datasets import (
+    N_TRAIN,
+    NUM_CLASSES,
+    dcn_splits,
+    load_raw,
+    resize_splits,
+    synthetic_raw,
+)
 from complexnn.models import build_from_args
 from complexnn.recipe import fit
 
@@ -49,6 +56,8 @@ def train(args) -> dict:
     raw = synthetic_raw(num_classes) if args.synthetic else load_raw(args.dataset, root)
     n_train = None if args.synthetic else N_TRAIN.get(args.dataset)
     data = dcn_splits(raw, num_classes, n_train, args.no_validation)
+    if args.image_size:
+        data = resize_splits(data, args.image_size)
     for name, x in (
         ("Training  ", data.x_train),
         ("Validation", data.x_val),
