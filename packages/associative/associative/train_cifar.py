@@ -237,7 +237,9 @@ def main(
 def default_builders(modules: Mapping[str, object]) -> dict[str, Callable]:
     """``--model`` name -> builder(args) over the given model modules (the original file names:
     ``resnet``, ``densenet``, ``densenet_bcsg``, ``mobilenetv2``, ``mobilenetv2_bcsg``,
-    ``shufflenetv2``, ``shufflenetv2_bcsg``), so their module-level constants apply."""
+    ``shufflenetv2``, ``shufflenetv2_bcsg``; optionally the baselines ``resnet_sep``,
+    ``resnet_crelu``, ``densenet_crelu``, ``densenet_sep``), so their module-level constants
+    apply."""
 
     def csg(args) -> dict:
         kwargs = {}
@@ -267,4 +269,13 @@ def default_builders(modules: Mapping[str, object]) -> dict[str, Callable]:
     for name in ("shufflenetv2", "shufflenetv2_bcsg"):
         builders[name] = lambda a, n=name: modules[n].ShuffleNetV2(0.5, **csg(a))
     builders["shufflenetv2_org"] = lambda a: modules["shufflenetv2"].ShuffleNetV2(0.5, org=True)
+    baselines = {
+        "resnet56_sep": ("resnet_sep", "resnet56"),
+        "resnet56_crelu": ("resnet_crelu", "resnet56"),
+        "densenet_cifar_crelu": ("densenet_crelu", "densenet_cifar_crelu"),
+        "densenet_cifar_sep": ("densenet_sep", "densenet_cifar"),
+    }
+    for name, (module, factory) in baselines.items():
+        if module in modules:
+            builders[name] = lambda a, m=module, f=factory: getattr(modules[m], f)()
     return builders

@@ -159,3 +159,57 @@ def test_main_script_two_steps_on_the_embedded_digits(
     assert "Epoch: 0" in done.stdout and "Epoch: 1" not in done.stdout
     assert (tmp_path / "checkpoint" / "ckpt.t7").is_file()
     assert len((tmp_path / "results" / "test_acc.txt").read_text().split("; ")) == 2
+
+
+EXPECTED_TRAINABLE = {
+    "densenet_cifar": 1_416_394,
+    "densenet_cifar_org": 2_733_130,
+    "densenet_cifar_bcsg": 1_323_082,
+    "resnet20": 115_426,
+    "resnet56": 160_450,
+    "resnet56_org": 853_018,
+    "resnet110_org": 1_727_962,
+    "mobilenetv2": 1_595_322,
+    "mobilenetv2_bcsg": 1_591_226,
+    "mobilenetv2_org": 2_296_922,
+    "shufflenetv2": 171_818,
+    "shufflenetv2_bcsg": 171_818 - 4_096,
+    "shufflenetv2_org": 352_042,
+    "resnet56_sep": 494_709,
+    "resnet56_crelu": 426_834,
+    "densenet_cifar_crelu": 1_369_210,
+    "densenet_cifar_sep": 1_434_853,
+}
+
+
+def test_main_builds_every_model_from_the_original_model_files(monkeypatch, package_dir):
+    """main.py's --model table, built through Implementations/CIFAR10/models/* and their
+    module-level constants; --code_size/--slice_shape/--growth_rate override them."""
+    import importlib.util
+
+    for name in [m for m in sys.modules if m == "models" or m.startswith("models.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.syspath_prepend(str(package_dir / "Implementations" / "CIFAR10"))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "cifar10_main_script", package_dir / "Implementations" / "CIFAR10" / "main.py"
+        )
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        parser = build_parser(list(script.MODELS), "densenet_cifar")
+        assert set(EXPECTED_TRAINABLE) <= set(script.MODELS)
+        with torch.device("meta"):
+            for name, expected in EXPECTED_TRAINABLE.items():
+                net = script.MODELS[name](parser.parse_args(["--model", name]))
+                trainable = sum(p.numel() for p in net.parameters() if p.requires_grad)
+                assert trainable == expected, name
+            args = parser.parse_args(["--code_size", "128", "--slice_shape", "16,16,3,3"])
+            net = script.MODELS["densenet_cifar"](args)
+            assert net.CSG.weight.shape == (2304, 128)
+            args = parser.parse_args(["--growth_rate", "36"])
+            assert sum(p.numel() for p in script.MODELS["densenet_cifar"](args).parameters()) == (
+                842_842
+            )
+    finally:
+        for name in [m for m in sys.modules if m == "models" or m.startswith("models.")]:
+            del sys.modules[name]

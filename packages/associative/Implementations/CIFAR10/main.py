@@ -15,9 +15,13 @@ from associative.train_cifar import default_builders, main
 from models import (
     densenet,
     densenet_bcsg,
+    densenet_crelu,
+    densenet_sep,
     mobilenetv2,
     mobilenetv2_bcsg,
     resnet,
+    resnet_crelu,
+    resnet_sep,
     shufflenetv2,
     shufflenetv2_bcsg,
 )
@@ -31,6 +35,10 @@ MODELS = default_builders(
         "mobilenetv2_bcsg": mobilenetv2_bcsg,
         "shufflenetv2": shufflenetv2,
         "shufflenetv2_bcsg": shufflenetv2_bcsg,
+        "resnet_sep": resnet_sep,
+        "resnet_crelu": resnet_crelu,
+        "densenet_crelu": densenet_crelu,
+        "densenet_sep": densenet_sep,
     }
 )
 
