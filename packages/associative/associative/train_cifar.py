@@ -182,7 +182,7 @@ def main(
             train_loss += loss.item()
             correct += outputs.argmax(1).eq(targets).sum().item()
             total += targets.size(0)
-            last = len(trainloader) - 1 if out_of_steps() else batch_idx
+            last = len(trainloader) - 1 if out_of_steps() else batch_idx  # close a cut-short bar
             progress_bar(
                 last,
                 len(trainloader),
