@@ -213,3 +213,13 @@ def test_main_builds_every_model_from_the_original_model_files(monkeypatch, pack
     finally:
         for name in [m for m in sys.modules if m == "models" or m.startswith("models.")]:
             del sys.modules[name]
+
+
+def test_utils_without_a_terminal(capsys):
+    from associative.utils import format_time, progress_bar
+
+    assert [format_time(s) for s in (3725.5, 0.25, 0, 90061)] == ["1h2m", "250ms", "0ms", "1D1h"]
+    for step in range(3):
+        progress_bar(step, 3, "Loss: 1.000")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(" 3/3") and lines[0].endswith("Loss: 1.000")
