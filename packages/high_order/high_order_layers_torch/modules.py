@@ -55,7 +55,11 @@ def resolve_accelerator(name: str) -> str:
 
 
 def select_optimizer(parameters: Any, cfg: Any) -> tuple[optim.Optimizer, Any]:
-    """(optimizer, scheduler or None) from an ``optimizer`` config (name, lr, …)."""
+    """(optimizer, scheduler or None) from an ``optimizer`` config (name, lr, …).
+
+    adam / lion get ReduceLROnPlateau (``scheduler: plateau``, the default), ExponentialLR
+    (``exponential``) or no scheduler (``null``).
+    """
     name = cfg.name
     if name == "adam":
         optimizer = optim.Adam(parameters, lr=cfg.lr)
@@ -72,6 +76,8 @@ def select_optimizer(parameters: Any, cfg: Any) -> tuple[optim.Optimizer, Any]:
             f"Optimizer {name} not recognized: use adam, lion, sophia, sparse_lion or lbfgs"
         )
     scheduler_name = cfg.get("scheduler", "plateau")
+    if scheduler_name is None:
+        return optimizer, None
     if scheduler_name == "exponential":
         return optimizer, optim.lr_scheduler.ExponentialLR(optimizer, gamma=cfg.gamma)
     scheduler = optim.lr_scheduler.ReduceLROnPlateau(

@@ -182,3 +182,22 @@ def test_block_mnist_on_digits(config):
         ["dataset=digits", "limit_train_batches=2", "n=3", "segments=2", "accelerator=cpu"],
     )
     assert np.isfinite(block_mnist(cfg)[0]["test_loss"])
+
+
+def test_cifar10_on_digits():
+    from examples.cifar10 import Net, run_cifar10
+
+    net = Net(n=3, batch_size=8, segments=2, layer_type="piecewise")
+    assert count_parameters(net) == 6 * 3 * 5 * 25 + 16 * 6 * 5 * 25 + 4010
+    assert net(torch.rand(2, 3, 32, 32)).shape == (2, 10)
+    result = run_cifar10(
+        max_epochs=1,
+        accelerator="cpu",
+        n=2,
+        batch_size=16,
+        segments=2,
+        layer_type="discontinuous",
+        dataset="digits",
+        limit_train_batches=2,
+    )
+    assert np.isfinite(result[0]["test_loss"])
