@@ -105,15 +105,19 @@ def test_first_order_ambisonics_gains_of_one_event():
     np.testing.assert_allclose(ambisonic_gains(np.array([0.0, 0.0, 2.0])), [1, 0, 1, 0])
 
 
-def test_class_sounds_differ_in_frequency():
+def test_class_sounds_own_disjoint_bands():
     rng = np.random.default_rng(1)
-    peaks = []
+    bands = []
     for class_id in range(len(SOUND_CLASSES)):
         sound = class_sound(class_id, 16000, rng)
         assert np.abs(sound).max() <= 1.0 + 1e-9
-        spectrum = np.abs(np.fft.rfft(sound))
-        peaks.append(np.argmax(spectrum) * 2)  # Hz (0.5 s -> 2 Hz per bin)
-    assert all(b > a for a, b in zip(peaks, peaks[1:], strict=False))
+        power = np.abs(np.fft.rfft(sound)) ** 2
+        freqs = np.fft.rfftfreq(16000, 1 / 32000)
+        base = 500.0 + 800.0 * class_id
+        low, high = 0.97 * base - 40, 1.03 * base + 40
+        assert power[(freqs >= low) & (freqs <= high)].sum() > 0.95 * power.sum()
+        bands.append((low, high))
+    assert all(next_low > high for (_, high), (next_low, _) in zip(bands, bands[1:], strict=False))
 
 
 def test_make_scene_respects_tracks():
@@ -124,6 +128,10 @@ def test_make_scene_respects_tracks():
         active = [sum(e["start"] <= t <= e["end"] for e in events) for t in times]
         assert max(active) <= overlap
         assert len(events) >= overlap
+    events = make_scene(rng, 30.0, 3, num_classes=4)
+    assert {event["class_id"] for event in events} == {0, 1, 2, 3}
+    with pytest.raises(ValueError, match="num_classes=15"):
+        make_scene(rng, 3.0, 1, num_classes=15)
 
 
 def test_invalid_arguments(tmp_path):

@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per scene")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--num_classes", type=int, default=14, help="draw events from the first n classes"
+    )
     return parser
 
 
@@ -38,6 +41,7 @@ def main(argv: list[str] | None = None) -> dict[str, list[str]]:
         num_dev_scenes=args.num_dev_scenes,
         duration=args.duration,
         seed=args.seed,
+        num_classes=args.num_classes,
     )
     for folder, stems in written.items():
         print(f"{folder}: {len(stems)} scenes of {args.duration:g} s in {args.output_path}")

@@ -51,28 +51,26 @@ NOISE_STD = 0.003
 def class_sound(class_id: int, num_samples: int, rng: np.random.Generator, sr: int = SAMPLE_RATE):
     """(num_samples,) float64 mono event of class ``class_id`` (peak about 1).
 
-    The class sets a base frequency f = 300·1.25^class Hz (≈ 300 Hz … 5.5 kHz, ≥ 4 FFT bins
-    apart at nperseg 512) and a recipe by ``class_id % 3``: 0 a harmonic tone (f, 2f, 3f),
-    1 a rising chirp f → 1.1 f, 2 a noise band f·[0.94, 1.06]. A 10-ms raised-cosine fade
-    opens and closes every event; ``rng`` sets the phase / noise.
+    The class sets a base frequency f = 500 + 800·class Hz (500 Hz … 10.9 kHz, 12.8 FFT bins
+    apart at nperseg 512, so classes do not share bins) and a recipe by ``class_id % 3``:
+    0 a tone amplitude-modulated at 8 Hz, 1 a rising chirp f → 1.025 f, 2 a noise band
+    f·[0.975, 1.025]. A 10-ms raised-cosine fade opens and closes every event; ``rng`` sets the
+    phase / noise.
     """
     t = np.arange(num_samples) / sr
-    base = 300.0 * 1.25**class_id
+    base = 500.0 + 800.0 * class_id
     kind = class_id % 3
     if kind == 0:
-        phase = rng.uniform(0, 2 * np.pi)
-        sound = sum(
-            weight * np.sin(2 * np.pi * k * base * t + phase)
-            for k, weight in ((1, 1.0), (2, 0.5), (3, 0.25))
-        )
+        carrier = np.sin(2 * np.pi * base * t + rng.uniform(0, 2 * np.pi))
+        sound = carrier * (0.6 + 0.4 * np.cos(2 * np.pi * 8.0 * t))
     elif kind == 1:
         span = max(num_samples, 1) / sr
-        sweep = base * t + 0.05 * base * t**2 / span
+        sweep = base * t + 0.0125 * base * t**2 / span
         sound = np.sin(2 * np.pi * sweep + rng.uniform(0, 2 * np.pi))
     else:
         spectrum = np.fft.rfft(rng.standard_normal(num_samples))
         freqs = np.fft.rfftfreq(num_samples, 1.0 / sr)
-        spectrum[(freqs < 0.94 * base) | (freqs > 1.06 * base)] = 0.0
+        spectrum[(freqs < 0.975 * base) | (freqs > 1.025 * base)] = 0.0
         sound = np.fft.irfft(spectrum, num_samples)
     peak = np.abs(sound).max() if num_samples else 0.0
     sound = sound / peak if peak > 0 else sound
@@ -98,13 +96,17 @@ def make_scene(
     max_event: float = 1.0,
     min_gap: float = 0.3,
     max_gap: float = 0.8,
+    num_classes: int = len(SOUND_CLASSES),
 ) -> list[dict]:
     """Events of one scene: dicts with start, end (s), class id and x, y, z (m), by start time.
 
     ``max_overlap`` tracks; on each, events of ``min_event``–``max_event`` seconds separated by
     ``min_gap``–``max_gap`` seconds, all inside [0, duration]. Times are rounded to 0.1 ms and
-    positions to 1 mm, the values written to the CSV and used to render.
+    positions to 1 mm, the values written to the CSV and used to render. Classes are drawn
+    from the first ``num_classes`` ids (all 14 by default; fewer make a quicker demo).
     """
+    if not 1 <= num_classes <= len(SOUND_CLASSES):
+        raise ValueError(f"num_classes={num_classes} must be in [1, {len(SOUND_CLASSES)}]")
     max_event = min(max_event, duration / 2)
     events = []
     for _ in range(max_overlap):
@@ -118,7 +120,7 @@ def make_scene(
                 {
                     "start": round(start, 4),
                     "end": round(start + length, 4),
-                    "class_id": int(rng.integers(len(SOUND_CLASSES))),
+                    "class_id": int(rng.integers(num_classes)),
                     "position": position,
                 }
             )
@@ -175,6 +177,7 @@ def write_dataset(
     duration: float = 60.0,
     seed: int = 0,
     overlaps: tuple[int, ...] = (1, 2, 3),
+    num_classes: int = len(SOUND_CLASSES),
 ) -> dict[str, list[str]]:
     """Write ``num_scenes`` train and ``num_dev_scenes`` dev scenes; returns the stems per folder.
 
@@ -200,7 +203,7 @@ def write_dataset(
         for index in range(count):
             overlap = overlaps[index % len(overlaps)]
             stem = f"split{index // 10}_ov{overlap}_{index}"
-            events = make_scene(rng, duration, overlap)
+            events = make_scene(rng, duration, overlap, num_classes=num_classes)
             _write_scene(folder, stem, events, render_scene(events, duration, rng))
             stems.append(stem)
         written[folder_name] = stems
