@@ -7,7 +7,6 @@ with torch 2.11 under ``torch.manual_seed(0)``.
 from __future__ import annotations
 
 import torch
-
 from high_order_layers_torch.layers import high_order_convolution_layers, high_order_fc_layers
 
 
