@@ -46,28 +46,34 @@ def test_unknown_role_is_rejected():
         BenchCase("s", "g", "l", "fastest", setup=lambda: lambda: None)
 
 
-def _sleeping_case(role: str, seconds: float, group: str = "g") -> BenchCase:
-    import time
-
-    return BenchCase("s", group, role, role, setup=lambda: lambda: time.sleep(seconds))
+def _case(role: str, group: str = "g") -> BenchCase:
+    return BenchCase("s", group, role, role, setup=lambda: lambda: None)
 
 
-def test_ratios_relate_each_case_to_its_group_floor_and_original():
-    cases = [
-        _sleeping_case("floor", 0.002),
-        _sleeping_case("ours", 0.004),
-        _sleeping_case("original", 0.008),
-        _sleeping_case("ours", 0.001, group="alone"),
-    ]
+def _fixed_timings(monkeypatch, seconds: list[float]) -> None:
+    """Replace the clock: the cases' steps take these seconds, in order."""
+    import paramlab.bench.run as run_module
+    from paramlab.bench.timing import Timing
+
+    durations = iter(seconds)
+    monkeypatch.setattr(
+        run_module, "time_step", lambda step, threads, min_run_time: Timing(next(durations), 0, 3)
+    )
+
+
+def test_ratios_relate_each_case_to_its_group_floor_and_original(monkeypatch):
+    cases = [_case("floor"), _case("ours"), _case("original"), _case("ours", group="alone")]
+    _fixed_timings(monkeypatch, [0.002, 0.004, 0.008, 0.001])
     floor, ours, original, alone = run_cases(cases, threads=1, min_run_time=0.05)
     assert floor.vs_floor is None and original.vs_original is None
-    assert ours.vs_floor == pytest.approx(2.0, rel=0.3)
-    assert ours.vs_original == pytest.approx(0.5, rel=0.3)
+    assert ours.vs_floor == pytest.approx(2.0)
+    assert ours.vs_original == pytest.approx(0.5)
+    assert ours.median_ms == pytest.approx(4.0)
     assert alone.vs_floor is None and alone.vs_original is None
 
 
 def test_reports_and_readme_section(tmp_path):
-    results = run_cases([_sleeping_case("floor", 0.001)], threads=1, min_run_time=0.01)
+    results = run_cases([_case("floor")], threads=1, min_run_time=0.01)
     machine = {"cpu": "test cpu", "cores": 2, "threads": 1, "torch": "x", "python": "y"}
     md, js = write_reports(results, machine, tmp_path / "out")
     assert "| g | floor | floor |" in md.read_text()
