@@ -1,15 +1,19 @@
 """paramlab.bench: timing, memory, ratios, reports, and that the core cases compare equals."""
 
+import importlib
 import json
+import sys
 
 import pytest
 import torch
 
-from paramlab.bench import BenchCase, allocation_profile, forward_backward, time_step
+from paramlab.bench import BenchCase, Sweep, allocation_profile, forward_backward, time_step
 from paramlab.bench.core_cases import _ComplexConv, broadcast_then_sum
 from paramlab.bench.core_cases import cases as core_cases
+from paramlab.bench.peers import PEERS_ENV, find_shadowed_package, import_shadowed
 from paramlab.bench.report import to_markdown, write_reports
 from paramlab.bench.run import main, run_cases
+from paramlab.bench.scaling import plot_sweep, run_sweep, sweep_markdown, sweep_slug
 from paramlab.kron import kron_sum
 from paramlab.markdown import update_marked_section
 
@@ -123,3 +127,112 @@ def test_cli_rejects_bad_arguments_and_unknown_suites():
         main(["--threads", "0"])
     with pytest.raises(SystemExit, match="no cases for suites"):
         main(["--suite", "nonexistent"])
+
+
+def test_forward_backward_skips_parameters_the_forward_does_not_use():
+    layer = torch.nn.Linear(3, 2)
+    layer.unused = torch.nn.Parameter(torch.ones(1))
+    forward_backward(layer, torch.randn(4, 3))()
+
+
+def _write_package(root, name, body, submodules=None):
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text(body)
+    for sub, text in (submodules or {}).items():
+        (folder / f"{sub}.py").write_text(text)
+    return folder
+
+
+def test_a_peer_with_our_import_name_loads_beside_ours(tmp_path, monkeypatch):
+    name = "shadowed_demo_pkg"
+    ours_root, peers_root = tmp_path / "ours", tmp_path / "peers"
+    _write_package(ours_root, name, "WHO = 'ours'\n", {"layers": "WHO = 'ours layers'\n"})
+    _write_package(
+        peers_root,
+        name,
+        "WHO = 'peer'\n",
+        # an absolute import of its own name, as high-order-layers-torch does
+        {"layers": f"from {name} import WHO as PARENT\nWHO = 'peer layers'\n"},
+    )
+    monkeypatch.syspath_prepend(str(ours_root))
+    ours = importlib.import_module(f"{name}.layers")
+    monkeypatch.setenv(PEERS_ENV, str(peers_root))
+    try:
+        assert find_shadowed_package(name, "no-such-distribution") == peers_root / name
+        peer = import_shadowed(name, peers_root / name, f"_peer_{name}", submodules=["layers"])
+        assert peer.WHO == "peer" and peer.layers.WHO == "peer layers"
+        assert peer.layers.PARENT == "peer"
+        assert sys.modules[f"_peer_{name}.layers"] is peer.layers
+        assert importlib.import_module(f"{name}.layers") is ours and ours.WHO == "ours layers"
+        assert import_shadowed(name, peers_root / name, f"_peer_{name}") is peer
+
+        # the folder a plain import uses is never taken for the peer
+        monkeypatch.setenv(PEERS_ENV, str(ours_root))
+        assert find_shadowed_package(name, "no-such-distribution") is None
+    finally:
+        for key in [k for k in sys.modules if name in k]:
+            del sys.modules[key]
+
+
+def _tiny_case(label, n, role="ours"):
+    return BenchCase(
+        "tiny",
+        "sweep",
+        label,
+        role,
+        setup=lambda: lambda: torch.ones(n * 1024).sum(),
+        shape={"n": n},
+    )
+
+
+def test_a_sweep_needs_its_key_in_every_case():
+    with pytest.raises(ValueError, match="have no shape\\['size'\\]"):
+        Sweep("tiny", "s", "size", [_tiny_case("a", 1)])
+
+
+def test_sweep_points_plot_and_table(tmp_path):
+    sweep = Sweep("tiny", "ones vs n", "n", [_tiny_case(lab, n) for lab in "ab" for n in (1, 64)])
+    points = run_sweep(sweep, threads=1, min_run_time=0.01, show_progress=False)
+    assert [(p.label, p.value) for p in points] == [("a", 1), ("a", 64), ("b", 1), ("b", 64)]
+    big = {p.value: p.peak_bytes for p in points if p.label == "a"}
+    assert big[64] >= 64 * 1024 * 4 > big[1]  # the step's own allocation is measured
+    image = plot_sweep(sweep, points, tmp_path / f"{sweep_slug(sweep)}.png")
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = sweep_markdown(sweep, points, image.name)
+    assert f"![tiny: ones vs n]({image.name})" in table
+    assert "| n | a | b |" in table and "| 64 |" in table
+
+
+def test_cli_scaling_writes_plots_linked_from_results_and_readme(tmp_path, monkeypatch):
+    module = tmp_path / "tiny_bench_provider.py"
+    module.write_text(
+        "import torch\n"
+        "from paramlab.bench import BenchCase, Sweep\n"
+        "def _case(label, role, n):\n"
+        "    return BenchCase('tiny', 'g', label, role,\n"
+        "                     setup=lambda: lambda: torch.ones(n).sum(), shape={'n': n})\n"
+        "def cases(quick):\n"
+        "    return [_case('dense', 'floor', 8), _case('ours', 'ours', 8)]\n"
+        "def sweeps(quick):\n"
+        "    return [Sweep('tiny', 'ones', 'n', [_case('ours', 'ours', n) for n in (4, 8)])]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    readme = tmp_path / "README.md"
+    readme.write_text("<!-- bench:start -->\n<!-- bench:end -->\n")
+    out = tmp_path / "bench"
+    args = ["--suite", "tiny", "--cases", "tiny_bench_provider:cases", "--scaling"]
+    args += ["--out", str(out), "--readme", str(readme), "--min-run-time", "0.01"]
+    args += ["--threads", "1", "--no-progress"]
+    try:
+        assert main(args) == 0
+    finally:
+        sys.modules.pop("tiny_bench_provider", None)
+    (plot,) = out.glob("*.png")
+    assert f"]({plot.name})" in (out / "results.md").read_text()
+    assert f"](bench/{plot.name})" in readme.read_text()
+    payload = json.loads((out / "results.json").read_text())
+    assert [p["value"] for p in payload["scaling"][0]["points"]] == [4, 8]
+    assert {r["label"] for r in payload["results"]} == {"dense", "ours"}
+    with pytest.raises(ValueError, match="module:function"):
+        main(["--cases", "no_colon_here", "--suite", "tiny"])

@@ -125,7 +125,7 @@ def assert_same_outputs(ours: nn.Module, peer: nn.Module, x: Tensor) -> None:
     """The peer, loaded with ours' state_dict, gives ours' outputs (float32 tolerance)."""
     with torch.no_grad():
         expected, actual = ours(x), peer(x)
-    scale = float(expected.abs().max()) or 1.0
+    scale = float(expected.detach().abs().max()) or 1.0
     torch.testing.assert_close(actual, expected, rtol=1e-4, atol=1e-5 * scale)
 
 

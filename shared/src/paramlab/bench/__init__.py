@@ -1,7 +1,15 @@
 """Speed and memory of every parameterization against its dense floor, its original algorithm
 and its published peers (``paramlab bench``, run by ``nox -s bench``)."""
 
-from paramlab.bench.cases import BENCH_GROUP, ROLES, BenchCase, discover_cases, forward_backward
+from paramlab.bench.cases import (
+    BENCH_GROUP,
+    ROLES,
+    BenchCase,
+    Sweep,
+    discover_cases,
+    discover_sweeps,
+    forward_backward,
+)
 from paramlab.bench.memory import AllocationProfile, allocation_profile
 from paramlab.bench.timing import Timing, time_step
 
@@ -10,9 +18,11 @@ __all__ = [
     "ROLES",
     "AllocationProfile",
     "BenchCase",
+    "Sweep",
     "Timing",
     "allocation_profile",
     "discover_cases",
+    "discover_sweeps",
     "forward_backward",
     "time_step",
 ]

@@ -1,19 +1,31 @@
 """What a benchmark times: one ``BenchCase`` per implementation, grouped with its floor.
 
 Packages contribute cases through the entry-point group ``paramlab.bench``: each entry point
-names a function ``cases(quick: bool) -> list[BenchCase]``.
+names a function ``cases(quick: bool) -> list[BenchCase]``. The module holding that function may
+also define ``sweeps(quick: bool) -> list[Sweep]``: the scaling sweeps of ``paramlab bench
+--scaling``. A provider can also be named directly as ``module:function`` (``--cases``), for a
+package used from a checkout without being installed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 
 import torch
 from torch import Tensor, nn
 
-__all__ = ["BENCH_GROUP", "ROLES", "BenchCase", "discover_cases", "forward_backward"]
+__all__ = [
+    "BENCH_GROUP",
+    "ROLES",
+    "BenchCase",
+    "Sweep",
+    "discover_cases",
+    "discover_sweeps",
+    "forward_backward",
+]
 
 BENCH_GROUP = "paramlab.bench"
 # ours: the implementation shipped here; floor: the dense torch layer of the same shape;
@@ -43,11 +55,31 @@ class BenchCase:
             raise ValueError(f"role={self.role!r} must be one of {', '.join(ROLES)}")
 
 
+@dataclass(frozen=True)
+class Sweep:
+    """How time and memory grow along one shape key: ``cases`` differ in ``shape[key]``.
+
+    Each label (implementation) is one line of the plot. The memory measured is the peak of
+    ``weight_build()`` for cases that give one, else the peak of one step.
+    """
+
+    suite: str
+    name: str
+    key: str
+    cases: list[BenchCase]
+
+    def __post_init__(self):
+        missing = [case.label for case in self.cases if self.key not in case.shape]
+        if missing:
+            raise ValueError(f"sweep {self.name!r}: cases {missing} have no shape[{self.key!r}]")
+
+
 def forward_backward(module: nn.Module, *inputs: Tensor) -> Callable[[], None]:
     """A step running ``module(*inputs)`` and the gradient of the sum of its output.
 
     Gradients are returned, not accumulated, so every repeat does the same work. Complex
-    outputs are summed over their real and imaginary parts.
+    outputs are summed over their real and imaginary parts. Parameters the forward does not use
+    (kept only so checkpoints load) get no gradient.
     """
     params = [p for p in module.parameters() if p.requires_grad]
     grad_inputs = [x for x in inputs if x.requires_grad]
@@ -57,15 +89,41 @@ def forward_backward(module: nn.Module, *inputs: Tensor) -> Callable[[], None]:
         if isinstance(out, tuple):
             out = out[0]
         loss = torch.view_as_real(out).sum() if out.is_complex() else out.sum()
-        torch.autograd.grad(loss, params + grad_inputs)
+        torch.autograd.grad(loss, params + grad_inputs, allow_unused=True)
 
     return step
 
 
-def discover_cases(quick: bool, suites: set[str] | None = None) -> list[BenchCase]:
-    """The core's cases and every installed package's, optionally only the named suites."""
+def _providers(extra: Sequence[str]) -> list[Callable[[bool], list[BenchCase]]]:
+    """The core's ``cases``, every entry point's, then each ``module:function`` in ``extra``."""
     from paramlab.bench.core_cases import cases as core_cases
 
-    providers = [core_cases] + [ep.load() for ep in metadata.entry_points(group=BENCH_GROUP)]
-    found = [case for provider in providers for case in provider(quick)]
+    found = [core_cases] + [ep.load() for ep in metadata.entry_points(group=BENCH_GROUP)]
+    for name in extra:
+        module_name, _, function = name.partition(":")
+        if not module_name or not function:
+            raise ValueError(f"case provider {name!r} must be written module:function")
+        provider = getattr(importlib.import_module(module_name), function)
+        if provider not in found:
+            found.append(provider)
+    return found
+
+
+def discover_cases(
+    quick: bool, suites: set[str] | None = None, extra: Sequence[str] = ()
+) -> list[BenchCase]:
+    """The core's cases and every installed package's, optionally only the named suites."""
+    found = [case for provider in _providers(extra) for case in provider(quick)]
     return [case for case in found if suites is None or case.suite in suites]
+
+
+def discover_sweeps(
+    quick: bool, suites: set[str] | None = None, extra: Sequence[str] = ()
+) -> list[Sweep]:
+    """The ``sweeps`` of every provider's module (see the module docstring)."""
+    found = []
+    for provider in _providers(extra):
+        sweeps = getattr(importlib.import_module(provider.__module__), "sweeps", None)
+        if sweeps is not None:
+            found.extend(sweeps(quick))
+    return [sweep for sweep in found if suites is None or sweep.suite in suites]

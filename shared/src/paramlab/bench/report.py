@@ -15,7 +15,8 @@ __all__ = ["BenchResult", "machine_info", "to_markdown", "write_reports"]
 
 @dataclass(frozen=True)
 class BenchResult:
-    """One case's measurement; ratios are to the group's floor and original (None if absent)."""
+    """One case's measurement; ratios are to the group's floor, original and first peer (None
+    if absent)."""
 
     suite: str
     group: str
@@ -26,6 +27,7 @@ class BenchResult:
     repeats: int
     vs_floor: float | None
     vs_original: float | None
+    vs_peer: float | None
     weight_peak_bytes: int | None
     shape: dict
 
@@ -66,7 +68,7 @@ def to_markdown(results: list[BenchResult], machine: dict) -> str:
         f"Measured on {machine['cpu']} ({machine['cores']} cores, {machine['threads']} torch "
         f"threads), torch {machine['torch']}, Python {machine['python']}. Times are the median "
         "of a forward and backward pass (IQR beside it); ratios are to the dense floor and to "
-        "the original algorithm in the same group.",
+        "the original algorithm and to the published peer in the same group (below 1: faster).",
         "",
     ]
     for suite in dict.fromkeys(r.suite for r in results):
@@ -74,23 +76,36 @@ def to_markdown(results: list[BenchResult], machine: dict) -> str:
             f"#### {suite}",
             "",
             "| group | implementation | role | median ms | IQR ms | × floor | × original "
-            "| weight build peak MiB |",
-            "|---|---|---|---:|---:|---:|---:|---:|",
+            "| × peer | weight build peak MiB |",
+            "|---|---|---|---:|---:|---:|---:|---:|---:|",
         ]
         for r in (r for r in results if r.suite == suite):
             lines.append(
                 f"| {r.group} | {r.label} | {r.role} | {r.median_ms:.2f} | {r.iqr_ms:.2f} "
-                f"| {_ratio(r.vs_floor)} | {_ratio(r.vs_original)} | {_mib(r.weight_peak_bytes)} |"
+                f"| {_ratio(r.vs_floor)} | {_ratio(r.vs_original)} | {_ratio(r.vs_peer)} "
+                f"| {_mib(r.weight_peak_bytes)} |"
             )
         lines.append("")
     return "\n".join(lines)
 
 
-def write_reports(results: list[BenchResult], machine: dict, out_dir: Path) -> tuple[Path, Path]:
-    """Write ``results.md`` and ``results.json`` into ``out_dir``; returns their paths."""
+def write_reports(
+    results: list[BenchResult],
+    machine: dict,
+    out_dir: Path,
+    appendix: str = "",
+    scaling: list[dict] | None = None,
+) -> tuple[Path, Path]:
+    """Write ``results.md`` and ``results.json`` into ``out_dir``; returns their paths.
+
+    ``appendix`` (markdown) follows the table; ``scaling`` is stored under its own JSON key.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     markdown, data = out_dir / "results.md", out_dir / "results.json"
-    markdown.write_text(to_markdown(results, machine) + "\n")
+    text = to_markdown(results, machine)
+    markdown.write_text(text + ("\n" + appendix if appendix else "") + "\n")
     payload = {"machine": machine, "results": [asdict(r) for r in results]}
+    if scaling is not None:
+        payload["scaling"] = scaling
     data.write_text(json.dumps(payload, indent=2) + "\n")
     return markdown, data
