@@ -201,3 +201,23 @@ def test_cifar10_on_digits():
         limit_train_batches=2,
     )
     assert np.isfinite(result[0]["test_loss"])
+
+
+def test_variational_autoencoder_on_digits(config):
+    from examples.variational_autoencoder import Net, vae
+
+    cfg = config(
+        "variational_autoencoder",
+        ["dataset=digits", "limit_train_batches=2", "batch_size=16", "accelerator=cpu"],
+    )
+    net = Net(cfg)
+    assert count_parameters(net) == 621894
+    keys = set(net.state_dict())
+    assert "encoder.model.0.conv.weight" in keys and "model.encoder.model.0.conv.weight" in keys
+    net.setup()
+    images, _ = next(iter(net.train_dataloader()))
+    assert images.shape == (16, 3, 32, 32)
+    loss = net.eval_step((images, None), 0, "train")
+    loss.backward()
+    assert np.isfinite(float(loss)) and net.encoder.model[0].conv.weight.grad is not None
+    assert callable(vae)

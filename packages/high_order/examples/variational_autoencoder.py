@@ -1,0 +1,111 @@
+"""Variational autoencoder with a high-order convolutional encoder and transposed-convolution
+decoder (1×1 → 3 → 7 → 15 → 32), BatchNorm2d between layers.
+
+    python examples/variational_autoencoder.py dataset=digits max_epochs=1
+"""
+
+from __future__ import annotations
+
+import os
+
+import hydra
+import lightning.pytorch as pl
+import torch
+from high_order_layers_torch.modules import ImageClassifier, resolve_accelerator
+from high_order_layers_torch.networks import (
+    HighOrderFullyConvolutionalNetwork,
+    HighOrderFullyDeconvolutionalNetwork,
+    VanillaVAE,
+)
+from omegaconf import DictConfig, OmegaConf
+from torch import optim
+
+
+class Net(ImageClassifier):
+    """``encoder``, ``decoder`` and ``model`` = VanillaVAE(encoder, decoder) (spec §10.8)."""
+
+    def __init__(self, cfg: DictConfig):
+        super().__init__(cfg, size=32, channels=3)
+        self.automatic_optimization = False
+        self._M_N = cfg.M_N
+        self.encoder = HighOrderFullyConvolutionalNetwork(
+            layer_type=cfg.layer_type,
+            n=cfg.encoder.n,
+            channels=cfg.encoder.channels,
+            segments=cfg.encoder.segments,
+            kernel_size=cfg.encoder.kernel_size,
+            normalization=torch.nn.BatchNorm2d,
+            stride=cfg.encoder.stride,
+            periodicity=cfg.encoder.periodicity,
+            padding=cfg.encoder.padding,
+        )
+        self.decoder = HighOrderFullyDeconvolutionalNetwork(
+            layer_type=cfg.layer_type,
+            n=cfg.decoder.n,
+            channels=cfg.decoder.channels,
+            segments=cfg.decoder.segments,
+            kernel_size=cfg.decoder.kernel_size,
+            normalization=torch.nn.BatchNorm2d,
+            stride=cfg.decoder.stride,
+            periodicity=cfg.decoder.periodicity,
+            padding=cfg.decoder.padding,
+        )
+        self.model = VanillaVAE(
+            latent_dim=cfg.latent_dim, encoder=self.encoder, decoder=self.decoder
+        )
+
+    def forward(self, x):
+        return self.model(x)
+
+    def eval_step(self, batch, batch_idx, name):
+        x, _ = batch
+        loss = self.model.loss_function(*self(x), M_N=self._M_N)
+        self.log(f"{name}_loss", loss["loss"], prog_bar=True)
+        self.log(f"{name}_Reconstruction_Loss", loss["Reconstruction_Loss"], prog_bar=True)
+        self.log(f"{name}_KLD", loss["KLD"], prog_bar=True)
+        return loss["loss"]
+
+    def training_step(self, batch, batch_idx):
+        opt = self.optimizers()
+        loss = self.eval_step(batch, batch_idx, "train")
+        opt.zero_grad()
+        self.manual_backward(loss)
+        opt.step()
+        return loss
+
+    def configure_optimizers(self):
+        cfg = self.cfg.optimizer
+        if cfg.name != "adam":
+            raise ValueError(f"Optimizer {cfg.name} not recognized: the VAE example uses adam")
+        optimizer = optim.Adam(self.parameters(), lr=cfg.lr)
+        if cfg.gamma is None:
+            scheduler = optim.lr_scheduler.ReduceLROnPlateau(
+                optimizer, patience=cfg.patience, factor=cfg.factor
+            )
+            return [optimizer], [{"scheduler": scheduler, "monitor": "val_loss"}]
+        return [optimizer], [optim.lr_scheduler.ExponentialLR(optimizer, gamma=cfg.gamma)]
+
+
+def vae(cfg: DictConfig):
+    """Train and test; returns ``trainer.test`` results."""
+    print(OmegaConf.to_yaml(cfg))
+    print(f"Working directory : {os.getcwd()}")
+    trainer = pl.Trainer(
+        max_epochs=cfg.max_epochs,
+        accelerator=resolve_accelerator(cfg.accelerator),
+        limit_train_batches=cfg.get("limit_train_batches", None),
+    )
+    model = Net(cfg)
+    trainer.fit(model)
+    result = trainer.test(model)
+    print("result", result)
+    return result
+
+
+@hydra.main(config_path="../config", config_name="variational_autoencoder")
+def run(cfg: DictConfig):
+    return vae(cfg=cfg)[0]["test_loss"]
+
+
+if __name__ == "__main__":
+    run()
