@@ -36,7 +36,8 @@ from paramlab.complex import (
     split_to_grouped,
 )
 
-from .init import InitSpec, init_complex_weight
+from .bn import whiten_2x2
+from .init import InitSpec, init_complex_weight, sqrt_init_
 from .utils import as_complex
 
 __all__ = [
@@ -54,6 +55,9 @@ __all__ = [
     "ComplexConvTranspose1d",
     "ComplexConvTranspose2d",
     "ComplexConvTranspose3d",
+    "ComplexWeightNormConv1d",
+    "ComplexWeightNormConv2d",
+    "ComplexWeightNormConv3d",
 ]
 
 IMPLS = ("native", "split", "block", "gauss")
@@ -427,5 +431,64 @@ class ComplexConvTranspose2d(_ComplexConvTransposeNd):
 
 class ComplexConvTranspose3d(_ComplexConvTransposeNd):
     """Complex transposed 3-D convolution, weight ``(in, out/groups, kd, kh, kw)``."""
+
+    _dims = 3
+
+
+class _ComplexWeightNormConvNd(_ComplexConvNd):
+    """Complex conv with DCN's weight normalisation (``normalize_weight=True``).
+
+    For every ``(out, in)`` pair the ``prod(kernel_size)`` taps are treated as samples of a
+    complex variable: the tap mean is subtracted (real and imaginary separately), the taps are
+    whitened with the inverse square root of their 2x2 covariance (``eps`` on the diagonal only;
+    DCN also adds it to the off-diagonal term) and multiplied by a learned symmetric Γ
+    (``gamma_rr``, ``gamma_ii`` init 1/√2, ``gamma_ri`` init 0; each ``(out, in/groups)``).
+    Extra parameters: ``3·out·in/groups``.
+    """
+
+    def __init__(self, *args, eps: float = 1e-7, **kwargs) -> None:
+        self.eps = eps
+        super().__init__(*args, **kwargs)
+
+    def reset_parameters(self) -> None:
+        shape = self.weight_real.shape[:2]
+        factory = {"device": self.weight_real.device, "dtype": self.weight_real.dtype}
+        if not hasattr(self, "gamma_rr"):
+            self.gamma_rr = nn.Parameter(torch.empty(shape, **factory))
+            self.gamma_ii = nn.Parameter(torch.empty(shape, **factory))
+            self.gamma_ri = nn.Parameter(torch.empty(shape, **factory))
+        super().reset_parameters()
+        sqrt_init_(self.gamma_rr.data)
+        sqrt_init_(self.gamma_ii.data)
+        nn.init.zeros_(self.gamma_ri)
+
+    def effective_kernel(self) -> tuple[Tensor, Tensor]:
+        w_re, w_im = super().effective_kernel()
+        taps = tuple(range(2, w_re.dim()))
+        w_re = w_re - w_re.mean(taps, keepdim=True)
+        w_im = w_im - w_im.mean(taps, keepdim=True)
+        v_rr = w_re.square().mean(taps, keepdim=True) + self.eps
+        v_ii = w_im.square().mean(taps, keepdim=True) + self.eps
+        v_ri = (w_re * w_im).mean(taps, keepdim=True)
+        u_re, u_im = whiten_2x2(w_re, w_im, v_rr, v_ii, v_ri)
+        expand = (...,) + (None,) * len(taps)
+        g_rr, g_ii, g_ri = self.gamma_rr[expand], self.gamma_ii[expand], self.gamma_ri[expand]
+        return g_rr * u_re + g_ri * u_im, g_ri * u_re + g_ii * u_im
+
+
+class ComplexWeightNormConv1d(_ComplexWeightNormConvNd):
+    """Weight-normalised complex 1-D convolution (DCN ``normalize_weight``)."""
+
+    _dims = 1
+
+
+class ComplexWeightNormConv2d(_ComplexWeightNormConvNd):
+    """Weight-normalised complex 2-D convolution (DCN ``normalize_weight``)."""
+
+    _dims = 2
+
+
+class ComplexWeightNormConv3d(_ComplexWeightNormConvNd):
+    """Weight-normalised complex 3-D convolution (DCN ``normalize_weight``)."""
 
     _dims = 3

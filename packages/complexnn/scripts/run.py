@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from complexnn import __version__  # noqa: E402
 from complexnn.datasets import DATASETS  # noqa: E402
-from complexnn.models.resnet import ACTIVATIONS, SPECTRAL_POOL_SCHEMES  # noqa: E402
+from complexnn.models.resnet import ACTIVATIONS, IMAG_STEMS, SPECTRAL_POOL_SCHEMES  # noqa: E402
 
 from paramlab.data import DatasetError  # noqa: E402
 
@@ -252,6 +252,12 @@ class Train(Subcommand):
             default=10,
             type=int,
             help="Epochs between checkpoints (the last epoch is always saved).",
+        )
+        e.add_argument(
+            "--imag-stem",
+            default="learn",
+            choices=IMAG_STEMS,
+            help="Imaginary part of the complex input: learned (DCN), zero, or the image's FFT.",
         )
         e.add_argument(
             "--image-size",

@@ -288,3 +288,26 @@ def test_sequence_of_impls_on_same_weights(crandn):
         outs.append(layer(x))
     for a, b in itertools.combinations(outs, 2):
         assert_close_scaled(a, b, rtol=1e-12)
+
+
+def test_weight_normalized_conv_whitens_each_kernel(crandn):
+    from complexnn import ComplexWeightNormConv2d
+
+    layer = ComplexWeightNormConv2d(4, 6, 3, padding=1, groups=2, dtype=torch.float64)
+    plain = ComplexConv2d(4, 6, 3, padding=1, groups=2)
+    extra = sum(p.numel() for p in layer.parameters()) - sum(p.numel() for p in plain.parameters())
+    assert extra == 3 * 6 * 2
+    with torch.no_grad():
+        layer.gamma_rr.fill_(1.0)
+        layer.gamma_ii.fill_(1.0)
+    w_re, w_im = layer.effective_kernel()
+    taps = (2, 3)
+    assert w_re.mean(taps).abs().max() < 1e-12 and w_im.mean(taps).abs().max() < 1e-12
+    ones = torch.ones(6, 2, dtype=torch.float64)
+    torch.testing.assert_close(w_re.square().mean(taps), ones, atol=1e-4, rtol=0)
+    torch.testing.assert_close(w_im.square().mean(taps), ones, atol=1e-4, rtol=0)
+    torch.testing.assert_close((w_re * w_im).mean(taps), 0 * ones, atol=1e-4, rtol=0)
+    x = crandn(1, 4, 5, 5)
+    expected = F.conv2d(x, torch.complex(w_re, w_im), padding=1, groups=2)
+    torch.testing.assert_close(layer(x), expected + layer.bias.reshape(1, -1, 1, 1))
+    pl_gradcheck(ComplexWeightNormConv2d(2, 2, 2, dtype=torch.float64), crandn(1, 2, 3, 3))

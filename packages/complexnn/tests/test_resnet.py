@@ -135,3 +135,15 @@ def test_weight_decay_parameters_cover_kernels_only():
     assert id(named["learn_imag.conv1.weight"]) in decayed
     assert id(named["conv1.weight_imag"]) in decayed
     assert not any(id(p) in decayed for k, p in named.items() if "bn" in k)
+
+
+def test_imaginary_stem_variants():
+    x = torch.randn(2, 3, 16, 16)
+    learn = DCNResNet("complex", 2, 1)
+    zero = DCNResNet("complex", 2, 1, imag_stem="zero")
+    fft = DCNResNet("complex", 2, 1, imag_stem="fft")
+    assert count_real_parameters(learn) - count_real_parameters(zero) == 18 + 12
+    for net in (zero, fft):
+        assert net(x).shape == (2, 10)
+    with pytest.raises(ValueError, match="imag_stem"):
+        DCNResNet("real", 2, 1, imag_stem="fft")

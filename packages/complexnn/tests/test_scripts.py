@@ -4,7 +4,6 @@ missing-data error (spec §8, §13.22)."""
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 
@@ -91,6 +90,8 @@ def test_train_on_digits_writes_files_and_resumes(run_module, tmp_path):
         "32",
         "--max-steps",
         "2",
+        "--image-size",
+        "8",
         "-w",
         str(work),
     ]
@@ -108,7 +109,7 @@ def test_train_on_digits_writes_files_and_resumes(run_module, tmp_path):
     assert (work / "chkpts" / "ModelChkpt.pt").is_symlink()
     assert list((work / "best").glob("Bestmodel_000001_*.pt"))
     entry = (work / "logs" / "entry.txt").read_text()
-    assert "# of Parameters (trainable)" in entry and "(144, 3, 32, 32)" in entry
+    assert "# of Parameters (trainable)" in entry and "(144, 3, 8, 8)" in entry
     assert run_module.main([*common, "-n", "2"]) == 0
     assert "Training will restart at epoch     2" in (work / "logs" / "entry.txt").read_text()
     assert np.loadtxt(work / "train_loss.txt").shape == (2,)
@@ -135,11 +136,16 @@ def test_lr_schedule_values():
     assert [lr_schedule(e) for e in epochs] == expected
 
 
-def test_version_exit_code():
-    result = subprocess.run(
-        [sys.executable, str(SCRIPTS / "run.py"), "--version"], capture_output=True, text=True
-    )
-    assert result.returncode == 0 and result.stdout.strip()
+def test_version_and_subcommand_required(run_module, capsys):
+    from complexnn import __version__
+
+    with pytest.raises(SystemExit) as info:
+        run_module.main(["run.py", "--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.strip() == __version__
+    with pytest.raises(SystemExit) as info:
+        run_module.main(["run.py"])
+    assert info.value.code == 2
+    assert run_module.main(["run.py", "screw"]) == 0
 
 
 def test_regularization_is_l2_sum_over_kernels():

@@ -15,6 +15,9 @@ residual ``conv(act(BN(conv_s2(act(BN(z))))))`` and shortcut ``conv1x1_s2(z)`` o
 input, concatenated ``[shortcut, residual]`` (shortcut channels first). The real model has the
 same wiring with real layers, width doubled (``sf ← 2·sf``), and the 6-channel stem input
 ``[I, O]``. Convs have no bias; BN eps 1e-4, momentum 0.1 (Keras 0.9).
+
+Extension (DCN issues #36/#39): ``imag_stem='zero'`` feeds ``I + 0i`` and ``'fft'`` the
+orthonormal 2-D DFT of the image instead of the learned imaginary part (complex model only).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from ..utils import complex_to_split, split_to_complex
 __all__ = [
     "SPECTRAL_POOL_SCHEMES",
     "ACTIVATIONS",
+    "IMAG_STEMS",
     "LearnImaginaryBlock",
     "SpectralPool2d",
     "ComplexResidualBlock",
@@ -44,6 +48,7 @@ __all__ = [
 ]
 
 SPECTRAL_POOL_SCHEMES = ("none", "stagemiddle", "proj", "nodownsample")
+IMAG_STEMS = ("learn", "zero", "fft")
 ACTIVATIONS = ("relu", "crelu", "modrelu", "zrelu", "cardioid")
 
 
@@ -241,8 +246,14 @@ class DCNResNet(nn.Module):
         bn_eps: float = 1e-4,
         bn_momentum: float = 0.1,
         in_channels: int = 3,
+        imag_stem: str = "learn",
     ) -> None:
         super().__init__()
+        if imag_stem not in IMAG_STEMS or (model == "real" and imag_stem != "learn"):
+            raise ValueError(
+                f"imag_stem={imag_stem!r} must be one of {IMAG_STEMS} (only 'learn' for the "
+                f"real model), got it with model={model!r}"
+            )
         if model not in ("complex", "real"):
             raise ValueError(f"model={model!r} must be 'complex' or 'real'")
         if spectral_pool_scheme not in SPECTRAL_POOL_SCHEMES:
@@ -280,7 +291,11 @@ class DCNResNet(nn.Module):
             "bn_momentum": bn_momentum,
         }
 
-        self.learn_imag = LearnImaginaryBlock(in_channels, bn_eps, bn_momentum)
+        self.imag_stem = imag_stem
+        if imag_stem == "learn":
+            self.learn_imag = LearnImaginaryBlock(in_channels, bn_eps, bn_momentum)
+        else:
+            self.register_module("learn_imag", None)
         if is_complex:
             self.conv1 = ComplexConv2d(
                 in_channels,
@@ -333,11 +348,14 @@ class DCNResNet(nn.Module):
         nn.init.zeros_(self.classifier.bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        imag = self.learn_imag(x)
-        if self.model == "complex":
-            z = torch.complex(x, imag)
+        if self.imag_stem == "fft":
+            z = fft2(x)
+        elif self.imag_stem == "zero":
+            z = torch.complex(x, torch.zeros_like(x))
+        elif self.model == "complex":
+            z = torch.complex(x, self.learn_imag(x))
         else:
-            z = torch.cat([x, imag], dim=1)
+            z = torch.cat([x, self.learn_imag(x)], dim=1)
         z = self.act1(self.bn1(self.conv1(z)))
         z = self.stage4(self.stage3(self.stage2(z)))
         if self.final_pool is not None:
@@ -380,4 +398,5 @@ def build_from_args(args, num_classes: int, in_channels: int = 3) -> DCNResNet:
         comp_init=args.comp_init,
         dropout=args.dropout,
         in_channels=in_channels,
+        imag_stem=getattr(args, "imag_stem", "learn"),
     )
