@@ -19,6 +19,100 @@ from complexnn.models.resnet import ACTIVATIONS, IMAG_STEMS, SPECTRAL_POOL_SCHEM
 from paramlab.data import DatasetError  # noqa: E402
 
 
+def _seed(value: str) -> int:
+    return int(value, 0)
+
+
+LOGLEVELS = {
+    "none": logging.NOTSET,
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warn": logging.WARN,
+    "err": logging.ERROR,
+    "crit": logging.CRITICAL,
+}
+INITS = ["complex", "complex_independent", "torch"]
+OPTIMIZERS = ["sgd", "nag", "adam", "rmsprop"]
+# (group, names, options): DCN's flags, aliases and defaults, then our extensions.
+TRAIN_FLAGS = [
+    (
+        None,
+        ("-d", "--datadir", "--data_root"),
+        dict(
+            default=None,
+            help="Datasets directory (default: $PARAMLAB_DATA, else the repository's datasets/).",
+        ),
+    ),
+    (None, ("-w", "--workdir"), dict(default=".", help="Workspace of this experiment.")),
+    (None, ("-l", "--loglevel"), dict(default="info", choices=list(LOGLEVELS), help="Log level.")),
+    (None, ("-s", "--seed"), dict(default=0xE4223644E98B8E64, type=_seed, help="PRNG seed.")),
+    (None, ("--summary",), dict(action="store_true", help="Print a summary of the network.")),
+    (None, ("--model",), dict(default="complex", choices=["real", "complex"], help="Model.")),
+    (None, ("--dataset",), dict(default="cifar10", choices=list(DATASETS), help="Dataset.")),
+    (None, ("--dropout",), dict(default=0, type=float, help="Dropout inside each block.")),
+    (None, ("-n", "--num-epochs"), dict(default=200, type=int, help="Number of epochs.")),
+    (None, ("-b", "--batch-size"), dict(default=64, type=int, help="Batch size.")),
+    (None, ("--start-filter", "--sf"), dict(default=11, type=int, help="Stage-2 width.")),
+    (None, ("--num-blocks", "--nb"), dict(default=10, type=int, help="Blocks per stage.")),
+    (None, ("--spectral-param",), dict(action="store_true", help="Spectral parametrization.")),
+    (None, ("--spectral-pool-gamma",), dict(default=0.50, type=float, help="Kept fraction.")),
+    (
+        None,
+        ("--spectral-pool-scheme",),
+        dict(default="none", choices=SPECTRAL_POOL_SCHEMES, help="Spectral pooling scheme."),
+    ),
+    (
+        None,
+        ("--act",),
+        dict(
+            default="relu",
+            choices=ACTIVATIONS,
+            help="Activation (relu = CReLU on the complex model).",
+        ),
+    ),
+    (None, ("--aact",), dict(default="modrelu", choices=["modrelu"], help="Unused, as in DCN.")),
+    (None, ("--no-validation",), dict(action="store_true", help="Train on train+validation.")),
+    (
+        None,
+        ("--comp_init",),
+        dict(
+            default="complex_independent", choices=INITS, help="Initializer of the complex kernels."
+        ),
+    ),
+    (
+        "Optimizers",
+        ("--optimizer", "--opt"),
+        dict(default="nag", choices=OPTIMIZERS, help="Optimizer."),
+    ),
+    ("Optimizers", ("--clipnorm", "--cn"), dict(default=1.0, type=float, help="Global clip.")),
+    ("Optimizers", ("--clipval", "--cv"), dict(default=1.0, type=float, help="Unused, as in DCN.")),
+    ("Optimizers", ("--l1",), dict(default=0, type=float, help="L1 penalty on the kernels.")),
+    ("Optimizers", ("--l2",), dict(default=0, type=float, help="L2 penalty (0 = DCN's 1e-4).")),
+    ("Optimizers", ("--lr",), dict(default=1e-3, type=float, help="LR (non-default schedule).")),
+    ("Optimizers", ("--momentum", "--mom"), dict(default=0.9, type=float, help="Momentum.")),
+    ("Optimizers", ("--decay",), dict(default=0, type=float, help="lr/(1 + decay*iterations).")),
+    ("Optimizers", ("--schedule",), dict(default="default", help="'default' = DCN's steps.")),
+    ("Adam", ("--beta1",), dict(default=0.9, type=float, help="Beta1 for Adam.")),
+    ("Adam", ("--beta2",), dict(default=0.999, type=float, help="Beta2 for Adam.")),
+    ("Extensions", ("--device",), dict(default="auto", help="cpu, cuda, mps or auto.")),
+    ("Extensions", ("--workers",), dict(default=0, type=int, help="Unused; data in memory.")),
+    ("Extensions", ("--synthetic",), dict(action="store_true", help="Random images.")),
+    ("Extensions", ("--max-steps",), dict(default=0, type=int, help="Steps/epoch cap (0 = all).")),
+    ("Extensions", ("--chkpt-period",), dict(default=10, type=int, help="Checkpoint period.")),
+    (
+        "Extensions",
+        ("--imag-stem",),
+        dict(
+            default="learn",
+            choices=IMAG_STEMS,
+            help="Imaginary part of the input: learned (DCN), zero, or the image's FFT.",
+        ),
+    ),
+    ("Extensions", ("--image-size",), dict(default=0, type=int, help="Resize (0 = keep 32).")),
+    ("Extensions", ("--no-flip",), dict(action="store_true", help="No horizontal flips.")),
+]
+
+
 class MsgFormatter(logging.Formatter):
     """Timestamps as ``YYYY-MM-DD HH:MM:SS.mmm TZ``."""
 
@@ -66,213 +160,24 @@ class Train(Subcommand):
     """Train a DCN ResNet (complex or real) on CIFAR-10/100, SVHN or the embedded digits."""
 
     name = "train"
-    LOGLEVELS = {
-        "none": logging.NOTSET,
-        "debug": logging.DEBUG,
-        "info": logging.INFO,
-        "warn": logging.WARN,
-        "err": logging.ERROR,
-        "crit": logging.CRITICAL,
-    }
 
     @classmethod
     def add_args(cls, p) -> None:
-        p.add_argument(
-            "-d",
-            "--datadir",
-            "--data_root",
-            default=None,
-            type=str,
-            help="Path to datasets directory (default: $PARAMLAB_DATA, else the "
-            "repository's datasets/).",
-        )
-        p.add_argument(
-            "-w",
-            "--workdir",
-            default=".",
-            type=str,
-            help="Path to the workspace directory for this experiment.",
-        )
-        p.add_argument(
-            "-l",
-            "--loglevel",
-            default="info",
-            choices=list(cls.LOGLEVELS),
-            help="Logging severity level.",
-        )
-        p.add_argument(
-            "-s",
-            "--seed",
-            default=0xE4223644E98B8E64,
-            type=lambda v: int(v, 0),
-            help="Seed for PRNGs (decimal or 0x hex).",
-        )
-        p.add_argument("--summary", action="store_true", help="Print a summary of the network.")
-        p.add_argument(
-            "--model", default="complex", choices=["real", "complex"], help="Model Selection."
-        )
-        p.add_argument(
-            "--dataset",
-            default="cifar10",
-            choices=list(DATASETS),
-            help="Dataset Selection ('digits' is the embedded offline set).",
-        )
-        p.add_argument(
-            "--dropout",
-            default=0,
-            type=float,
-            help="Dropout probability between the two convs of each block.",
-        )
-        p.add_argument("-n", "--num-epochs", default=200, type=int, help="Number of epochs")
-        p.add_argument("-b", "--batch-size", default=64, type=int, help="Batch Size")
-        p.add_argument(
-            "--start-filter",
-            "--sf",
-            default=11,
-            type=int,
-            help="Number of feature maps in starting stage",
-        )
-        p.add_argument(
-            "--num-blocks", "--nb", default=10, type=int, help="Number of residual blocks per stage"
-        )
-        p.add_argument(
-            "--spectral-param", action="store_true", help="Use spectral parametrization."
-        )
-        p.add_argument(
-            "--spectral-pool-gamma",
-            default=0.50,
-            type=float,
-            help="Use spectral pooling, preserving a fraction gamma of frequencies",
-        )
-        p.add_argument(
-            "--spectral-pool-scheme",
-            default="none",
-            choices=SPECTRAL_POOL_SCHEMES,
-            help="Spectral pooling scheme",
-        )
-        p.add_argument(
-            "--act",
-            default="relu",
-            choices=ACTIVATIONS,
-            help="Activation ('relu' on the complex model is CReLU).",
-        )
-        p.add_argument(
-            "--aact",
-            default="modrelu",
-            choices=["modrelu"],
-            help="Advanced Activation (accepted and unused, as in DCN).",
-        )
-        p.add_argument(
-            "--no-validation", action="store_true", help="Do not create a separate validation set."
-        )
-        p.add_argument(
-            "--comp_init",
-            default="complex_independent",
-            choices=["complex", "complex_independent", "torch"],
-            help="Initializer for the complex kernel.",
-        )
-        o = p.add_argument_group("Optimizers", "Tunables for all optimizers")
-        o.add_argument(
-            "--optimizer",
-            "--opt",
-            default="nag",
-            choices=["sgd", "nag", "adam", "rmsprop"],
-            help="Optimizer selection.",
-        )
-        o.add_argument(
-            "--clipnorm",
-            "--cn",
-            default=1.0,
-            type=float,
-            help="The norm of the gradient will be clipped at this magnitude.",
-        )
-        o.add_argument(
-            "--clipval",
-            "--cv",
-            default=1.0,
-            type=float,
-            help="Accepted and unused, as in DCN (only clipnorm is applied).",
-        )
-        o.add_argument("--l1", default=0, type=float, help="Extra L1 penalty on the kernels.")
-        o.add_argument(
-            "--l2",
-            default=0,
-            type=float,
-            help="L2 penalty on the kernels; 0 keeps DCN's hard-wired 1e-4.",
-        )
-        o.add_argument(
-            "--lr",
-            default=1e-3,
-            type=float,
-            help="Master learning rate (used when --schedule is not 'default').",
-        )
-        o.add_argument(
-            "--momentum",
-            "--mom",
-            default=0.9,
-            type=float,
-            help="Momentum for optimizers supporting momentum.",
-        )
-        o.add_argument(
-            "--decay",
-            default=0,
-            type=float,
-            help="Learning rate decay: lr / (1 + decay * iterations).",
-        )
-        o.add_argument(
-            "--schedule",
-            default="default",
-            type=str,
-            help="Learning rate schedule ('default' = DCN's step schedule).",
-        )
-        a = p.add_argument_group("Adam", "Tunables for Adam optimizer")
-        a.add_argument("--beta1", default=0.9, type=float, help="Beta1 for Adam.")
-        a.add_argument("--beta2", default=0.999, type=float, help="Beta2 for Adam.")
-        e = p.add_argument_group("Extensions", "Not in DCN; the defaults change nothing")
-        e.add_argument("--device", default="auto", help="cpu, cuda, mps or auto.")
-        e.add_argument(
-            "--workers",
-            default=0,
-            type=int,
-            help="Accepted for compatibility; data are held in memory.",
-        )
-        e.add_argument(
-            "--synthetic",
-            action="store_true",
-            help="Random images of the dataset's shape (smoke tests).",
-        )
-        e.add_argument(
-            "--max-steps",
-            default=0,
-            type=int,
-            help="Cap on training steps per epoch (0 = a full epoch).",
-        )
-        e.add_argument(
-            "--chkpt-period",
-            default=10,
-            type=int,
-            help="Epochs between checkpoints (the last epoch is always saved).",
-        )
-        e.add_argument(
-            "--imag-stem",
-            default="learn",
-            choices=IMAG_STEMS,
-            help="Imaginary part of the complex input: learned (DCN), zero, or the image's FFT.",
-        )
-        e.add_argument(
-            "--image-size",
-            default=0,
-            type=int,
-            help="Resize images to this size after the split (0 = keep 32x32).",
-        )
-        e.add_argument(
-            "--no-flip", action="store_true", help="No random horizontal flips (e.g. for digits)."
-        )
+        groups = {
+            None: p,
+            "Optimizers": p.add_argument_group("Optimizers", "Tunables for all optimizers"),
+            "Adam": p.add_argument_group("Adam", "Tunables for Adam optimizer"),
+            "Extensions": p.add_argument_group(
+                "Extensions", "Not in DCN; the defaults change nothing"
+            ),
+        }
+        for group, names, options in TRAIN_FLAGS:
+            groups[group].add_argument(*names, **options)
 
     @classmethod
     def run(cls, args) -> int:
         os.makedirs(os.path.join(args.workdir, "logs"), exist_ok=True)
-        level = cls.LOGLEVELS[args.loglevel]
+        level = LOGLEVELS[args.loglevel]
         formatter = MsgFormatter("[%(asctime)s ~~ %(levelname)-8s] %(message)s")
         stdout = logging.StreamHandler(sys.stdout)
         stdout.setFormatter(formatter)
