@@ -148,9 +148,9 @@ def fit(args, model: nn.Module, data: DCNData, device, workdir: str | Path) -> d
     steps_per_epoch = (n_train + args.batch_size - 1) // args.batch_size
     if args.max_steps:
         steps_per_epoch = min(steps_per_epoch, args.max_steps)
-    generator = torch.Generator().manual_seed(args.seed % 2**63)
-    generator.manual_seed((args.seed + start_epoch) % 2**63)
+    generator = torch.Generator()
     for epoch in range(start_epoch, args.num_epochs):
+        generator.manual_seed((args.seed + epoch) % 2**63)  # same order whether resumed or not
         lr = base_lr(args, epoch)
         if args.schedule == "default" and epoch in (0, 10, 100, 120, 150):
             LOG.info("Current learning rate value is %s", lr)

@@ -116,6 +116,14 @@ def test_train_on_digits_writes_files_and_resumes(run_module, tmp_path):
     assert (work / "chkpts" / "ModelChkpt.pt").resolve().name == "ModelChkpt000002.pt"
     train_log = (work / "logs" / "train.txt").read_text()
     assert train_log.count("train_loss:") == 2
+    straight = tmp_path / "straight"
+    assert run_module.main([*common[:-1], str(straight), "-n", "2"]) == 0
+    np.testing.assert_array_equal(
+        np.loadtxt(straight / "train_loss.txt"), np.loadtxt(work / "train_loss.txt")
+    )
+    np.testing.assert_array_equal(
+        np.loadtxt(straight / "test_acc.txt"), np.loadtxt(work / "test_acc.txt")
+    )
 
 
 def test_missing_dataset_names_it_and_the_path(run_module, tmp_path, capsys):
