@@ -10,7 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from phc.sed.dataset import PickleRefusedError, read_pickle
+from phc.sed.dataset import (
+    PickleRefusedError,
+    Task2Config,
+    list_recordings,
+    process_folder,
+    read_pickle,
+)
 from phc.sed.features import load_ambisonics, spectrum_fast
 from phc.sed.labels import csv_to_matrix_task2
 from phc.sed.metric import f_score
@@ -267,3 +273,30 @@ def test_evaluate_missing_checkpoint(processed, tmp_path):
     torch.save({"model_state_dict": {}}, tmp_path / "ok")  # loads, then fails strict loading
     with pytest.raises(RuntimeError):
         _evaluate(processed, tmp_path / "ok", None, fixed=False)
+
+
+def test_segmentation_subsets_and_num_data(processed):
+    folder = processed / "Task2" / "L3DAS_Task2_train"
+    assert list_recordings(folder, ["ov1"], sort_files=True) == [
+        "split0_ov1_0_A.wav",
+        "split0_ov1_3_A.wav",
+    ]
+    config = Task2Config(
+        num_mics=1,
+        num_data=1,
+        file_size=2.0,
+        predictors_len_segment=80,
+        target_len_segment=10,
+        segment_overlap=0.5,
+        ov_subsets=["ov2"],
+        sort_files=True,
+    )
+    cuts_x, cuts_y = process_folder(folder, config)
+    # One file (split0_ov2_1), 160 STFT frames cut every 40 and 20 label frames every 5.
+    assert len(cuts_x) == len(cuts_y) == 4
+    assert cuts_x[0].shape == (4, 256, 80) and cuts_y[0].shape == (10, 168)
+    whole, _ = process_folder(
+        folder, Task2Config(num_data=1, file_size=2.0, ov_subsets=["ov2"], sort_files=True)
+    )
+    np.testing.assert_array_equal(cuts_x[1], whole[0][:, :, 40:120])
+    np.testing.assert_array_equal(cuts_x[3][:, :, :40], whole[0][:, :, 120:])
