@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="one-to-one matches counted once per frame, threshold p >= 0.5 "
         "(default: the original's counting)",
     )
+    parser.add_argument(
+        "--legacy_keys",
+        action="store_true",
+        help="rename the PHM keys of checkpoints older than the a/s -> A/F/S rename",
+    )
     add_model_arguments(parser)
     return parser
 

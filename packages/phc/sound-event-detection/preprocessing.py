@@ -3,7 +3,8 @@
 Task 2: ``python preprocessing.py --task 2 --input_path DATASETS/Task2 --num_mics 1
 --frame_len 100 [--output_phase True]`` writes ``task2_{predictors,target}_{train,validation,
 test}.pkl`` to ``--output_path``. Added flags: ``--file_size`` (recording length in seconds,
-60 for the released data) and ``--sort_files`` (name order instead of ``os.listdir`` order).
+60 for the released data), ``--sort_files`` (name order instead of ``os.listdir`` order) and
+``--data_root`` (read ``<data root>/L3DAS21/Task2`` when ``--input_path`` does not exist).
 Task 1 (speech enhancement) preprocessing is not ported.
 """
 
@@ -11,7 +12,7 @@ import argparse
 import sys
 
 from phc.sed.cli import parse_literal_flags
-from phc.sed.dataset import Task2Config, preprocess_task2
+from phc.sed.dataset import Task2Config, preprocess_task2, resolve_input_path
 
 from paramlab.data import DatasetError
 
@@ -38,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no_overlaps", type=str, default="False")
     parser.add_argument("--file_size", type=float, default=60.0, help="recording length (s)")
     parser.add_argument("--sort_files", action="store_true", help="process files in name order")
+    parser.add_argument(
+        "--data_root",
+        type=str,
+        default=None,
+        help="used when --input_path is missing: <data_root>/L3DAS21/Task2 "
+        "(default $PARAMLAB_DATA, else the repository's datasets/)",
+    )
     return parser
 
 
@@ -64,7 +72,8 @@ def main(argv=None) -> None:
         sort_files=args.sort_files,
     )
     try:
-        preprocess_task2(args.input_path, args.output_path, config, args.train_val_split)
+        input_path = resolve_input_path(args.input_path, args.data_root)
+        preprocess_task2(input_path, args.output_path, config, args.train_val_split)
     except (DatasetError, ValueError, IndexError) as error:
         sys.exit(f"preprocessing.py: error: {error}")
 

@@ -110,7 +110,7 @@ def _train(processed, architecture, extra=()):
     ), results
 
 
-def _evaluate(processed, checkpoint, architecture, fixed):
+def _evaluate(processed, checkpoint, architecture, fixed, extra=()):
     out = processed / "processed"
     args = ["--model_path", str(checkpoint), "--input_channels", "16", "--num_frames", "20"]
     args += ["--predictors_path", str(out / "task2_predictors_test.pkl")]
@@ -119,7 +119,7 @@ def _evaluate(processed, checkpoint, architecture, fixed):
     if architecture:
         args += ["--architecture", architecture]
     return script("evaluate_baseline_task2").main(
-        [*args, *SMALL_MODEL, *(["--fixed_metric"] if fixed else [])]
+        [*args, *SMALL_MODEL, *(["--fixed_metric"] if fixed else []), *extra]
     )
 
 
@@ -247,7 +247,8 @@ def test_bad_input_stops_naming_file_and_problem(tmp_path, kwargs, problem, culp
     assert str(wav if culprit == "wav" else label) in message
 
 
-def test_empty_and_missing_folders(tmp_path):
+def test_empty_and_missing_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("PARAMLAB_DATA", str(tmp_path / "no_data_root"))
     (tmp_path / "L3DAS_Task2_train" / "data").mkdir(parents=True)
     with pytest.raises(SystemExit) as info:
         _preprocess(tmp_path)
@@ -300,3 +301,40 @@ def test_segmentation_subsets_and_num_data(processed):
     )
     np.testing.assert_array_equal(cuts_x[1], whole[0][:, :, 40:120])
     np.testing.assert_array_equal(cuts_x[3][:, :, :40], whole[0][:, :, 120:])
+
+
+def test_input_path_falls_back_to_the_data_root(processed, tmp_path, monkeypatch):
+    root = tmp_path / "root"
+    (root / "L3DAS21").mkdir(parents=True)
+    (root / "L3DAS21" / "Task2").symlink_to(processed / "Task2")
+    monkeypatch.setenv("PARAMLAB_DATA", str(root))
+    monkeypatch.chdir(tmp_path)
+    script("preprocessing").main(
+        ["--task", "2", "--input_path", "DATASETS/Task2", "--num_data", "1", "--file_size", "2"]
+    )
+    assert read_pickle(tmp_path / "DATASETS" / "processed" / "task2_target_test.pkl").shape == (
+        1,
+        20,
+        168,
+    )
+
+
+def test_legacy_phm_checkpoint_loads_with_legacy_keys(processed, tmp_path):
+    _, folder = _train(processed, "phmsednet_n4")
+    state = load_checkpoint(folder / "checkpoint_phmsednet_n4")
+    legacy = {
+        key.replace(".A", ".a").replace(".F", ".s"): value
+        for key, value in state["model_state_dict"].items()
+    }
+    assert "cnn.0.0.s" in legacy and "cnn.0.0.F" not in legacy
+    old = tmp_path / "checkpoint_old"
+    torch.save({**state, "model_state_dict": legacy}, old)
+    with pytest.raises(RuntimeError):
+        _evaluate(processed, old, "phmsednet_n4", fixed=True)
+    remapped = _evaluate(processed, old, "phmsednet_n4", fixed=True, extra=["--legacy_keys"])
+    direct = _evaluate(processed, folder / "checkpoint_phmsednet_n4", "phmsednet_n4", fixed=True)
+    assert (remapped["TP"], remapped["FP"], remapped["FN"]) == (
+        direct["TP"],
+        direct["FP"],
+        direct["FN"],
+    )

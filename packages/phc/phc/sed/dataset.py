@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from paramlab.data import DatasetCorruptError, DatasetNotFoundError
+from paramlab.data import DatasetCorruptError, DatasetNotFoundError, resolve_data_root
 from phc.sed.features import HOW_TO_OBTAIN, SAMPLE_RATE, load_ambisonics, spectrum_fast
 from phc.sed.labels import DATASET_NAME, csv_to_matrix_task2, segment_task2
 
@@ -37,6 +37,7 @@ __all__ = [
     "preprocess_task2",
     "process_folder",
     "read_pickle",
+    "resolve_input_path",
     "write_pickle",
 ]
 
@@ -142,6 +143,24 @@ def list_recordings(
             f"How to obtain them: {HOW_TO_OBTAIN}",
         )
     return [name for name in names if name.split("_")[-3] in ov_subsets]
+
+
+def resolve_input_path(
+    input_path: str | os.PathLike, data_root: str | os.PathLike | None = None
+) -> Path:
+    """``input_path`` if it is a folder, else ``<data root>/L3DAS21/Task2`` if that is one.
+
+    The data root is ``data_root`` (the ``--data_root`` flag), else ``$PARAMLAB_DATA``, else the
+    repository's ``datasets/``. Raises ``DatasetNotFoundError`` naming both places otherwise.
+    """
+    path = Path(input_path)
+    if path.is_dir():
+        return path
+    candidate = resolve_data_root(data_root) / "L3DAS21" / "Task2"
+    if candidate.is_dir():
+        print(f"{path} not found: reading {candidate} (the data root)")
+        return candidate
+    raise DatasetNotFoundError(DATASET_NAME, f"{path} (nor {candidate})", HOW_TO_OBTAIN)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from paramlab.train import load_checkpoint, progress, save_checkpoint, seed_everything
+from phc.layers import remap_legacy_keys
 from phc.sed.cli import model_kwargs
 from phc.sed.dataset import normalize_predictors, read_pickle
 from phc.sed.labels import gen_submission_list_task2
@@ -96,14 +97,19 @@ def save_model(model: nn.Module, optimizer, state: dict, path) -> Path:
     )
 
 
-def load_model(model: nn.Module, optimizer, path, cuda: bool = False) -> dict:
+def load_model(
+    model: nn.Module, optimizer, path, cuda: bool = False, legacy_keys: bool = False
+) -> dict:
     """Load a checkpoint (``weights_only``) into ``model`` (and ``optimizer``); return its state.
 
     As the original, a strict load that fails is retried with a ``module.`` prefix stripped from
-    the keys (checkpoints saved from DataParallel).
+    the keys (checkpoints saved from DataParallel). ``legacy_keys`` renames the PHM keys of
+    checkpoints that predate the rename (``.a`` → ``.A``, ``.s`` → ``.F`` / ``.S``) first.
     """
     model = getattr(model, "module", model)
     checkpoint = load_checkpoint(path, map_location=None if cuda else "cpu")
+    if legacy_keys:
+        checkpoint["model_state_dict"] = remap_legacy_keys(checkpoint["model_state_dict"], model)
     try:
         model.load_state_dict(checkpoint["model_state_dict"])
     except RuntimeError:
@@ -211,7 +217,7 @@ def evaluate_task2(args) -> dict:
     predictors, target = load_split(args.predictors_path, args.target_path)
     print(f"Predictors: {tuple(predictors.shape)}, Target: {tuple(target.shape)}")
     model = build_sednet(time_dim=predictors.shape[-1], **model_kwargs(args)).to(device)
-    load_model(model, None, args.model_path, device.type == "cuda")
+    load_model(model, None, args.model_path, device.type == "cuda", args.legacy_keys)
     num_outputs = args.output_classes * args.class_overlaps
     threshold = 0.5 if args.fixed_metric else None
     print("COMPUTING TASK 2 METRICS")
