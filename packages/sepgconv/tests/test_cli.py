@@ -177,3 +177,18 @@ def test_missing_dataset_names_it_and_the_path(tmp_path, monkeypatch, capsys):
     assert "DatasetNotFoundError" in err
     assert "'MNIST_rot' not found" in err
     assert str(tmp_path / "RotatedMNIST") in err
+
+
+def test_one_epoch_on_tiny_mnist_rot_files(tmp_path, monkeypatch, capsys):
+    processed = tmp_path / "data" / "RotatedMNIST" / "processed"
+    processed.mkdir(parents=True)
+    gen = torch.Generator().manual_seed(0)
+    for name, n in (("training.pt", 16), ("test.pt", 8)):
+        images = torch.randint(0, 256, (n, 28, 28), generator=gen).to(torch.uint8)
+        torch.save((images, torch.arange(n).remainder(10).to(torch.uint8)), processed / name)
+    args = TINY + ["--dataset", "MNIST_rot", "--data_root", str(tmp_path / "data"),
+                   "--log_dir", str(tmp_path / "runs")]  # fmt: skip
+    code, out, err = run(args, tmp_path, monkeypatch, capsys)
+    assert code == 0, err[-2000:]
+    assert "test set accuracy on 8 samples:" in out
+    assert list(tmp_path.glob("*+ds-MNIST_rot.pt"))

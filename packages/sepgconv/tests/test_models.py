@@ -387,3 +387,55 @@ def test_model_argument_errors(build):
         build.tiny_resnet("SE2", "separable+2d", 4)
     model = build.tiny_resnet("SE2", "separable", 4, normalisation=None)
     assert not any("bn" in key for key in model.state_dict() if key.startswith("layers.0"))
+
+
+@pytest.mark.parametrize("impl", ["separable", "dgseparable"])
+def test_block_in_train_mode_matches_reference(impl, build, ref):
+    """GroupConvBlock with a channel change (skip_align) and batch statistics."""
+    from ck_g_cnn.nn.conv import GroupConvBlock, GroupConvDGSeparable, GroupConvSeparable
+
+    torch.manual_seed(0)
+    conv = {"separable": GroupConvSeparable, "dgseparable": GroupConvDGSeparable}[impl]
+    block = GroupConvBlock(
+        conv, SE2(), 3, 5, 4, 3, 1, 8, "SIREN", 10.0, 10.0, stride=1, sampling_method="discretise"
+    ).train()
+    # the convs sample this same grid; a grid equal only up to rounding would move relative
+    # angles of ~0 across the 2π wrap (−1 -> +1 after normalisation), as in the original
+    grid = block.group.sample(4)
+    x = torch.randn(2, 3, 4, 7, 7)
+    y, _ = block(x, grid)
+    sd = {k: v.detach() for k, v in block.state_dict().items()}
+
+    def bn_train(prefix, t):
+        mean = t.mean(dim=(0, 2, 3, 4), keepdim=True)
+        var = t.var(dim=(0, 2, 3, 4), unbiased=False, keepdim=True)
+        w, b = (
+            sd[f"{prefix}.weight"].view(1, -1, 1, 1, 1),
+            sd[f"{prefix}.bias"].view(1, -1, 1, 1, 1),
+        )
+        return (t - mean) / torch.sqrt(var + 1e-5) * w + b
+
+    def gconv(prefix, inp, c_in, c_out, k):
+        params = sub(sd, prefix + ".")
+        return ref.group_conv(impl, "SE2", params, inp, grid, grid, k, c_in, c_out, True)
+
+    h = torch.relu(bn_train("normalisation_1.bn", gconv("gconv_1", x, 3, 3, 3)))
+    h = torch.relu(bn_train("normalisation_2.bn", gconv("gconv_2", h, 3, 5, 3)))
+    expected = torch.relu(h + gconv("skip_align", x, 3, 5, 1))
+    assert_close_scaled(y.detach(), expected)
+
+
+@pytest.mark.parametrize(
+    "group, impl, n", [("SE2", "separable", 4), ("Sim2", "gseparable+2d", [2, 2])]
+)
+def test_gradcheck_float64(group, impl, n, build):
+    """Gradients of a whole tiny model in float64 (elements follow the group's dtype)."""
+    from paramlab.testing import gradcheck
+
+    torch.manual_seed(0)
+    model = build.tiny_resnet(
+        group, impl, n, hidden_sizes=[2, 2], normalisation=None, spatial_in_size=12
+    )
+    model = model.double().eval()
+    assert model.lifting.group.sample(n, "discretise").dtype == torch.float64
+    assert gradcheck(lambda x: model.features(x), torch.randn(1, 1, 12, 12))

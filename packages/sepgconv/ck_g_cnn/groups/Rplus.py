@@ -7,7 +7,6 @@ An ``nn.Module`` over ``paramlab.lie.Rplus`` keeping the original's method names
 import math
 
 import numpy as np
-import torch
 from torch import Tensor
 
 from ck_g_cnn.groups.group import Group
@@ -65,13 +64,13 @@ class Rplus(Group):
         device = self.identity.device
         if method == "discretise":
             return lie.Rplus.discretise(
-                int(num_elements), self.max_scale, dtype=torch.float32, device=device
+                int(num_elements), self.max_scale, dtype=self.identity.dtype, device=device
             )
         if method == "uniform":
             return lie.Rplus.uniform(
                 int(num_elements),
                 self.max_scale,
-                dtype=torch.float32,
+                dtype=self.identity.dtype,
                 device=device,
                 original_wrap=True,
             )

@@ -4,7 +4,6 @@ An ``nn.Module`` over ``paramlab.lie.SO2`` keeping the original's method names a
 ``identity`` buffer. Elements are angles θ ∈ [0, 2π).
 """
 
-import torch
 from torch import Tensor
 
 from ck_g_cnn.groups.group import Group
@@ -55,7 +54,7 @@ class SO2(Group):
         u·2π(N−1)/N², u ~ U[0, 1) drawn once from the global RNG ("uniform")."""
         device = self.identity.device
         if method == "discretise":
-            return lie.SO2.discretise(int(num_elements), dtype=torch.float32, device=device)
+            return lie.SO2.discretise(int(num_elements), dtype=self.identity.dtype, device=device)
         if method == "uniform":
-            return lie.SO2.uniform(int(num_elements), dtype=torch.float32, device=device)
+            return lie.SO2.uniform(int(num_elements), dtype=self.identity.dtype, device=device)
         raise ValueError(f"sampling method must be 'discretise' or 'uniform', got {method!r}")

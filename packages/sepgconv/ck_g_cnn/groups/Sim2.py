@@ -82,5 +82,9 @@ class SO2xRplus(Group):
         else:
             raise ValueError(f"sampling method must be 'discretise' or 'uniform', got {method!r}")
         return sampler(
-            num_elements, self.max_scale, separable=separable, dtype=torch.float32, device=device
+            num_elements,
+            self.max_scale,
+            separable=separable,
+            dtype=self.identity.dtype,
+            device=device,
         )
