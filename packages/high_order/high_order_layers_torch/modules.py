@@ -9,6 +9,8 @@
   [−1, 1] like the original's ``Normalize(0.5, 0.5)``.
 * :class:`ImageClassifier` — a LightningModule with the examples' loaders, cross-entropy,
   ``{train,val,test}_{loss,acc}`` logging and optimizer selection; subclasses add the model.
+* :func:`select_network`, :class:`ClassificationNet`, :class:`RegressionNet` — networks built
+  from a ``net`` config group (``config/net/*.yaml``).
 """
 
 from __future__ import annotations
@@ -20,12 +22,20 @@ import lightning.pytorch as pl
 import torch
 import torch.nn.functional as F
 from lion_pytorch import Lion
+from omegaconf import OmegaConf
 from sophia_opt import SophiaG
-from torch import optim
+from torch import nn, optim
 from torch.utils.data import DataLoader, Dataset, random_split
 
 from paramlab.data import DatasetNotFoundError, load_digits, resolve_data_root
 
+from .layers import high_order_fc_layers
+from .networks import (
+    HighOrderFullyConvolutionalNetwork,
+    HighOrderMLP,
+    HighOrderTailFocusNetwork,
+    LowOrderMLP,
+)
 from .sparse_optimizers import SparseLion
 
 logger = logging.getLogger(__name__)
@@ -37,6 +47,9 @@ __all__ = [
     "image_splits",
     "ImageClassifier",
     "accuracy",
+    "select_network",
+    "ClassificationNet",
+    "RegressionNet",
 ]
 
 _TORCHVISION = {
@@ -237,3 +250,134 @@ class ImageClassifier(pl.LightningModule):
 
     def configure_optimizers(self) -> Any:
         return lightning_optimizers(self.parameters(), self.cfg.optimizer)
+
+
+def select_network(cfg: Any, device: str | None = None) -> nn.Module:
+    """The model of ``cfg.net``: ``model_type`` high_order_input | high_order |
+    high_order_conv | high_order_tail_focus, and high_order_conv2d (images: BatchNorm2d,
+    global average pooling, Linear to ``out_features``). ``net.normalize`` selects
+    LazyBatchNorm1d; like the original, the convolutional networks call it with the channel
+    count as its first argument, which sets eps = channels, and high_order_input takes its
+    output width from the top-level ``output.width``."""
+    net = cfg.net
+    normalization = torch.nn.LazyBatchNorm1d if net.normalize is True else None
+    if net.model_type == "high_order_input":
+        layers = [
+            high_order_fc_layers(
+                layer_type=net.layer_type,
+                n=net.n,
+                in_features=net.input.width,
+                out_features=net.hidden.width,
+                segments=net.input.segments,
+            )
+        ]
+        if normalization is not None:
+            layers.append(normalization())
+        layers.append(
+            LowOrderMLP(
+                in_width=net.hidden.width,
+                out_width=cfg.output.width,
+                hidden_width=net.hidden.width,
+                hidden_layers=net.hidden.layers - 1,
+                non_linearity=torch.nn.ReLU(),
+                normalization=normalization,
+            )
+        )
+        return nn.Sequential(*layers)
+    if net.model_type == "high_order":
+        return HighOrderMLP(
+            layer_type=net.layer_type,
+            n=net.n,
+            n_in=net.n_in,
+            n_hidden=net.n_in,
+            n_out=net.n_out,
+            in_width=net.input.width,
+            in_segments=net.input.segments,
+            out_width=net.output.width,
+            out_segments=net.output.segments,
+            hidden_width=net.hidden.width,
+            hidden_layers=net.hidden.layers,
+            hidden_segments=net.hidden.segments,
+            normalization=normalization,
+        )
+    common = dict(
+        layer_type=net.layer_type,
+        n=net.n,
+        channels=net.channels,
+        segments=net.segments,
+        kernel_size=net.kernel_size,
+        rescale_output=False,
+        periodicity=net.periodicity,
+        stride=net.stride,
+    )
+    if net.model_type == "high_order_conv":
+        conv = HighOrderFullyConvolutionalNetwork(
+            normalization=torch.nn.LazyBatchNorm1d, pooling=None, **common
+        )
+        return nn.Sequential(conv, torch.nn.LazyLinear(out_features=net.out_features))
+    if net.model_type == "high_order_conv2d":
+        conv = HighOrderFullyConvolutionalNetwork(
+            normalization=torch.nn.BatchNorm2d,
+            pooling="2d",
+            padding=net.get("padding", 0),
+            **common,
+        )
+        return nn.Sequential(conv, nn.Linear(net.channels[-1], net.out_features))
+    if net.model_type == "high_order_tail_focus":
+        tail_focus = HighOrderTailFocusNetwork(
+            normalization=torch.nn.LazyBatchNorm1d, focus=net.focus, **common
+        )
+        widths, output_sizes = tail_focus.compute_sizes(net.features)
+        logger.info("TailFocusNetwork widths %s output_sizes %s", widths, output_sizes)
+        return nn.Sequential(tail_focus, torch.nn.LazyLinear(out_features=net.out_features))
+    raise ValueError(
+        f"Unrecognized model_type {net.model_type}: use high_order, high_order_input, "
+        "high_order_conv, high_order_conv2d or high_order_tail_focus"
+    )
+
+
+class _PredictionNet(pl.LightningModule):
+    """``model`` = select_network(cfg); train/val/test steps log ``{name}_loss``."""
+
+    def __init__(self, cfg: Any):
+        super().__init__()
+        self.save_hyperparameters(OmegaConf.to_container(cfg, resolve=True))
+        self.cfg = cfg
+        self.model = select_network(cfg)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(x)
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        return self.eval_step(batch, "train")
+
+    def validation_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        return self.eval_step(batch, "val")
+
+    def test_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        return self.eval_step(batch, "test")
+
+    def configure_optimizers(self) -> Any:
+        return lightning_optimizers(self.parameters(), self.cfg.optimizer, monitor="train_loss")
+
+
+class ClassificationNet(_PredictionNet):
+    """Cross-entropy classifier; logs ``{name}_loss`` and ``{name}_acc``."""
+
+    def eval_step(self, batch: Any, name: str) -> torch.Tensor:
+        x, y = batch
+        logits = self(x)
+        loss = F.cross_entropy(logits, y.flatten())
+        self.log(f"{name}_loss", loss, prog_bar=True)
+        self.log(f"{name}_acc", accuracy(logits, y.flatten()), prog_bar=True)
+        return loss
+
+
+class RegressionNet(_PredictionNet):
+    """Mean-squared-error regressor; logs ``{name}_loss``."""
+
+    def eval_step(self, batch: Any, name: str) -> torch.Tensor:
+        x, y = batch
+        loss = F.mse_loss(self(x).flatten(), y.flatten())
+        self.log(f"{name}_loss", loss, prog_bar=True)
+        return loss

@@ -221,3 +221,42 @@ def test_variational_autoencoder_on_digits(config):
     loss.backward()
     assert np.isfinite(float(loss)) and net.encoder.model[0].conv.weight.grad is not None
     assert callable(vae)
+
+
+def test_select_network_model_types(config):
+    from high_order_layers_torch.modules import ClassificationNet, select_network
+    from omegaconf import OmegaConf
+
+    mlp = config("cifar100_config", ["net=high_order_mlp", "net.layer_type=discontinuous"])
+    model = select_network(mlp)
+    assert model(torch.rand(4, 16) * 2 - 1).shape == (4, 128)
+    text = config("cifar100_config", ["net=high_order_conv", "net.layer_type=continuous1d"])
+    conv = select_network(text)
+    assert conv(torch.rand(2, 1, 10000) * 2 - 1).shape == (2, 128)
+    assert conv[0].model[1].eps == 10  # LazyBatchNorm1d(channels) sets eps = channels
+    cfg = OmegaConf.create(
+        {
+            "net": {
+                "model_type": "high_order_input",
+                "layer_type": "continuous",
+                "n": 3,
+                "normalize": True,
+                "input": {"width": 8, "segments": 2},
+                "hidden": {"width": 4, "layers": 2},
+            },
+            "output": {"width": 3},
+        }
+    )
+    assert select_network(cfg)(torch.rand(5, 8)).shape == (5, 3)
+    net = ClassificationNet(config("cifar100_config"))
+    assert net(torch.rand(2, 3, 32, 32) * 2 - 1).shape == (2, 100)
+
+
+def test_cifar100_on_digits(config):
+    from examples.cifar100 import cifar100
+
+    cfg = config(
+        "cifar100_config",
+        ["dataset=digits", "data.classes=10", "data.batch_size=32", "limit_train_batches=2"],
+    )
+    assert np.isfinite(cifar100(cfg)[0]["test_loss"])
