@@ -96,20 +96,6 @@ class GroupKernel(nn.Module):
         )
 
 
-def _cknet(in_features, in_channels, out_channels, kernel_size, hidden, layers, first, omega, impl):
-    return CKNetLinear(
-        in_features=in_features,
-        in_channels=in_channels,
-        out_channels=out_channels,
-        kernel_size=kernel_size,
-        hidden_features=hidden,
-        hidden_layers=layers,
-        first_omega_0=first,
-        hidden_omega_0=omega,
-        implementation=impl,
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Rules: what depends on the group.
 # Spatial masks take the transformed grid [N, 2, k, k] and return [N, k, k] indexed [a, r, c]
@@ -230,23 +216,10 @@ class Sim2Rules:
 # --------------------------------------------------------------------------------------------
 
 
-class _KernelArgsMixin:
-    def _net_args(self, hidden, layers, impl, first, omega):
-        self._siren = (hidden, layers, first, omega, impl)
-
-    def _make_net(self, in_features, in_channels, out_channels, kernel_size):
-        hidden, layers, first, omega, impl = self._siren
-        return _cknet(
-            in_features, in_channels, out_channels, kernel_size, hidden, layers, first, omega, impl
-        )
-
-
-class LiftingKernelBase(_KernelArgsMixin, GroupKernel):
-    """Lifting kernel K[o, a, i, r, c] = cknet(h_a⁻¹·p(r, c))[o·C_in + i] · mask · 1/det(h_a).
-
-    ``sample(sampled_group_elements [N(, d)])`` -> [C_out, N, C_in, k, k]; one ``cknet``
-    (2 inputs) evaluated at N·k² points.
-    """
+class ContinuousKernel(GroupKernel):
+    """A kernel made of SIREN kernel nets: holds their shared hyper-parameters and builds them
+    with ``make_net``. Subclasses create their nets in ``build_nets`` (in the original's order,
+    so the same seed gives the same initial weights)."""
 
     def __init__(
         self,
@@ -265,14 +238,32 @@ class LiftingKernelBase(_KernelArgsMixin, GroupKernel):
         super().__init__(
             group, kernel_size, in_channels, out_channels, sampling_method, fix_unit_kernel_grid
         )
-        self._net_args(
-            ck_net_hidden_size,
-            ck_net_num_hidden,
-            ck_net_implementation,
-            ck_net_first_omega_0,
-            ck_net_omega_0,
+        self.net_options = dict(
+            hidden_features=ck_net_hidden_size,
+            hidden_layers=ck_net_num_hidden,
+            first_omega_0=ck_net_first_omega_0,
+            hidden_omega_0=ck_net_omega_0,
+            implementation=ck_net_implementation,
         )
-        self.cknet = self._make_net(2, in_channels, out_channels, kernel_size)
+        self.build_nets()
+
+    def build_nets(self) -> None:
+        raise NotImplementedError
+
+    def make_net(self, in_features, in_channels, out_channels, kernel_size) -> CKNetLinear:
+        """A ``CKNetLinear`` with this kernel's SIREN hyper-parameters."""
+        return CKNetLinear(in_features, in_channels, out_channels, kernel_size, **self.net_options)
+
+
+class LiftingKernelBase(ContinuousKernel):
+    """Lifting kernel K[o, a, i, r, c] = cknet(h_a⁻¹·p(r, c))[o·C_in + i] · mask · 1/det(h_a).
+
+    ``sample(sampled_group_elements [N(, d)])`` -> [C_out, N, C_in, k, k]; one ``cknet``
+    (2 inputs) evaluated at N·k² points.
+    """
+
+    def build_nets(self) -> None:
+        self.cknet = self.make_net(2, self.in_channels, self.out_channels, self.kernel_size)
 
     def sample(self, sampled_group_elements: Tensor) -> Tensor:
         transformed = self.transform_grid_R2(sampled_group_elements)
@@ -286,7 +277,7 @@ class LiftingKernelBase(_KernelArgsMixin, GroupKernel):
         return kernels
 
 
-class GroupKernelFull(_KernelArgsMixin, GroupKernel):
+class GroupKernelFull(ContinuousKernel):
     """Non-separable group kernel
     K[o, a, i, b, r, c] = cknet(h_a⁻¹·p(r, c), log(h_a⁻¹h_b))[o·C_in + i] · masks · 1/det(h_a).
 
@@ -294,34 +285,13 @@ class GroupKernelFull(_KernelArgsMixin, GroupKernel):
     [C_out, N_out, C_in, N_in, k, k]; one ``cknet`` (2 + d_H inputs) at N_out·N_in·k² points.
     """
 
-    def __init__(
-        self,
-        group,
-        kernel_size,
-        in_channels,
-        out_channels,
-        ck_net_num_hidden,
-        ck_net_hidden_size,
-        ck_net_implementation,
-        ck_net_first_omega_0,
-        ck_net_omega_0,
-        sampling_method,
-        fix_unit_kernel_grid=False,
-        fix_sim2_axes=False,
-    ) -> None:
-        super().__init__(
-            group, kernel_size, in_channels, out_channels, sampling_method, fix_unit_kernel_grid
-        )
+    def __init__(self, *args, fix_sim2_axes: bool = False, **kwargs) -> None:
         self.fix_sim2_axes = fix_sim2_axes
-        self._net_args(
-            ck_net_hidden_size,
-            ck_net_num_hidden,
-            ck_net_implementation,
-            ck_net_first_omega_0,
-            ck_net_omega_0,
-        )
-        self.cknet = self._make_net(
-            2 + self.group_dimension, in_channels, out_channels, kernel_size
+        super().__init__(*args, **kwargs)
+
+    def build_nets(self) -> None:
+        self.cknet = self.make_net(
+            2 + self.group_dimension, self.in_channels, self.out_channels, self.kernel_size
         )
 
     def sample(self, grid_H: Tensor, sampled_group_elements: Tensor) -> Tensor:
@@ -352,7 +322,7 @@ class GroupKernelFull(_KernelArgsMixin, GroupKernel):
         return kernels
 
 
-class GroupKernelFactorised(_KernelArgsMixin, GroupKernel):
+class GroupKernelFactorised(ContinuousKernel):
     """Kernel separable over H: K = K_H[o, a, i, b] · K_R[o, a, i', r, c] with
     K_H = cknet_H(log(h_a⁻¹h_b)) · group mask and K_R = cknet_Rn(h_a⁻¹·p) · mask · 1/det(h_a).
 
@@ -363,42 +333,22 @@ class GroupKernelFactorised(_KernelArgsMixin, GroupKernel):
 
     gseparable = False
 
-    def __init__(
-        self,
-        group,
-        kernel_size,
-        in_channels,
-        out_channels,
-        ck_net_num_hidden,
-        ck_net_hidden_size,
-        ck_net_implementation,
-        ck_net_first_omega_0,
-        ck_net_omega_0,
-        sampling_method,
-        fix_unit_kernel_grid=False,
-        fix_sim2_mask=False,
-    ) -> None:
-        super().__init__(
-            group, kernel_size, in_channels, out_channels, sampling_method, fix_unit_kernel_grid
-        )
+    def __init__(self, *args, fix_sim2_mask: bool = False, **kwargs) -> None:
         self.fix_sim2_mask = fix_sim2_mask
-        self._net_args(
-            ck_net_hidden_size,
-            ck_net_num_hidden,
-            ck_net_implementation,
-            ck_net_first_omega_0,
-            ck_net_omega_0,
-        )
+        super().__init__(*args, **kwargs)
+
+    def build_nets(self) -> None:
         fan_in_kernel = (
             self.gseparable_h_net_fan_in_kernel
             if self.gseparable
             else self.separable_h_net_fan_in_kernel
         )
-        self.spatial_channels = in_channels if self.gseparable else 1
-        self.cknet_H = self._make_net(
-            self.group_dimension, in_channels, out_channels, kernel_size if fan_in_kernel else 1
+        self.spatial_channels = self.in_channels if self.gseparable else 1
+        k = self.kernel_size
+        self.cknet_H = self.make_net(
+            self.group_dimension, self.in_channels, self.out_channels, k if fan_in_kernel else 1
         )
-        self.cknet_Rn = self._make_net(2, self.spatial_channels, out_channels, kernel_size)
+        self.cknet_Rn = self.make_net(2, self.spatial_channels, self.out_channels, k)
 
     def sample(self, grid_H: Tensor, sampled_group_elements: Tensor) -> tuple[Tensor, Tensor]:
         transformed = self.transform_grid_R2(sampled_group_elements)
@@ -421,7 +371,7 @@ class GroupKernelFactorised(_KernelArgsMixin, GroupKernel):
         return kernels_H, kernels_R
 
 
-class GroupKernel2DBase(_KernelArgsMixin, GroupKernel):
+class GroupKernel2DBase(ContinuousKernel):
     """Sim(2) kernel separable over SO(2) and R⁺ (and the plane):
     K = K_SO2[o, g, i, r] · K_R+[o, t, i', s] · K_R[o, (g, t), i'', x] with
     K_SO2 = cknet_SO2(normalised θ_r − θ_g), K_R+ = cknet_Rplus(ln(s_s/s_t)) · σ(10(ln m/Ns_out −
@@ -437,34 +387,12 @@ class GroupKernel2DBase(_KernelArgsMixin, GroupKernel):
     spatial_extent_is_max_scale = True
     gseparable = False
 
-    def __init__(
-        self,
-        group,
-        kernel_size,
-        in_channels,
-        out_channels,
-        ck_net_num_hidden,
-        ck_net_hidden_size,
-        ck_net_implementation,
-        ck_net_first_omega_0,
-        ck_net_omega_0,
-        sampling_method,
-        fix_unit_kernel_grid=False,
-    ) -> None:
-        super().__init__(
-            group, kernel_size, in_channels, out_channels, sampling_method, fix_unit_kernel_grid
-        )
-        self._net_args(
-            ck_net_hidden_size,
-            ck_net_num_hidden,
-            ck_net_implementation,
-            ck_net_first_omega_0,
-            ck_net_omega_0,
-        )
-        self.factor_channels = in_channels if self.gseparable else 1
-        self.cknet_SO2 = self._make_net(1, in_channels, out_channels, 1)
-        self.cknet_Rplus = self._make_net(1, self.factor_channels, out_channels, 1)
-        self.cknet_Rn = self._make_net(2, self.factor_channels, out_channels, kernel_size)
+    def build_nets(self) -> None:
+        self.factor_channels = self.in_channels if self.gseparable else 1
+        c_in, c_out, c = self.in_channels, self.out_channels, self.factor_channels
+        self.cknet_SO2 = self.make_net(1, c_in, c_out, 1)
+        self.cknet_Rplus = self.make_net(1, c, c_out, 1)
+        self.cknet_Rn = self.make_net(2, c, c_out, self.kernel_size)
 
     def sample(
         self,
