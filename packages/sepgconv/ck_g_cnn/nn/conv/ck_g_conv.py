@@ -102,9 +102,9 @@ class ContinuousKernelGroupConv(nn.Module):
 class GroupConvBase(ContinuousKernelGroupConv):
     """Group convolution G -> G with a kernel chosen by group type from ``kernels``.
 
-    ``kernel_in_channels`` is C_in, or 1 for the depthwise (d/dg-separable) variants whose
-    channel mixing is a separate ``ChannelProjection``. ``kernel_fixes`` names the fix flags the
-    kernel class takes.
+    The kernel gets C_in input channels, or 1 when ``depthwise`` (the d/dg-separable variants,
+    whose channel mixing is a separate ``ChannelProjection``). ``kernel_fixes`` names the fix
+    flags the kernel class takes.
     """
 
     kernels: dict = {}
