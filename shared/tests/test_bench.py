@@ -14,6 +14,7 @@ from paramlab.bench.peers import PEERS_ENV, find_shadowed_package, import_shadow
 from paramlab.bench.report import to_markdown, write_reports
 from paramlab.bench.run import main, run_cases
 from paramlab.bench.scaling import plot_sweep, run_sweep, sweep_markdown, sweep_slug
+from paramlab.bench.timing import time_interleaved
 from paramlab.kron import kron_sum
 from paramlab.markdown import update_marked_section
 
@@ -23,6 +24,28 @@ def test_time_step_reports_median_and_repeats():
     timing = time_step(lambda: calls.append(1), threads=1, min_run_time=0.01)
     assert timing.median > 0 and timing.iqr >= 0 and timing.repeats >= 1
     assert len(calls) > timing.repeats  # the warm-up calls are not timed
+
+
+def test_interleaved_timing_alternates_the_steps_round_by_round():
+    import time
+
+    order = []
+
+    def sleeper(name, seconds):
+        def step():
+            order.append(name)
+            time.sleep(seconds)
+
+        return step
+
+    fast, slow = time_interleaved(
+        [sleeper("fast", 0.001), sleeper("slow", 0.02)], threads=1, min_run_time=0.06
+    )
+    assert slow.median > fast.median > 0 and slow.iqr >= 0
+    assert fast.repeats >= slow.repeats >= 3
+    timed = order[4:]  # after each step's warm-up and estimate
+    switches = sum(a != b for a, b in zip(timed, timed[1:], strict=False))
+    assert switches >= 2 * 3 - 1  # at least three rounds of both
 
 
 def test_allocation_profile_sees_a_large_temporary():
@@ -61,19 +84,28 @@ def _fixed_timings(monkeypatch, seconds: list[float]) -> None:
 
     durations = iter(seconds)
     monkeypatch.setattr(
-        run_module, "time_step", lambda step, threads, min_run_time: Timing(next(durations), 0, 3)
+        run_module,
+        "time_interleaved",
+        lambda steps, threads, min_run_time: [Timing(next(durations), 0, 3) for _ in steps],
     )
 
 
-def test_ratios_relate_each_case_to_its_group_floor_and_original(monkeypatch):
-    cases = [_case("floor"), _case("ours"), _case("original"), _case("ours", group="alone")]
-    _fixed_timings(monkeypatch, [0.002, 0.004, 0.008, 0.001])
-    floor, ours, original, alone = run_cases(cases, threads=1, min_run_time=0.05)
-    assert floor.vs_floor is None and original.vs_original is None
+def test_ratios_relate_each_case_to_its_group_floor_original_and_peer(monkeypatch):
+    cases = [
+        _case("floor"),
+        _case("ours"),
+        _case("original"),
+        _case("peer"),
+        _case("ours", group="alone"),
+    ]
+    _fixed_timings(monkeypatch, [0.002, 0.004, 0.008, 0.016, 0.001])
+    floor, ours, original, peer, alone = run_cases(cases, threads=1, min_run_time=0.05)
+    assert floor.vs_floor is None and original.vs_original is None and peer.vs_peer is None
     assert ours.vs_floor == pytest.approx(2.0)
     assert ours.vs_original == pytest.approx(0.5)
+    assert ours.vs_peer == pytest.approx(0.25)
     assert ours.median_ms == pytest.approx(4.0)
-    assert alone.vs_floor is None and alone.vs_original is None
+    assert alone.vs_floor is None and alone.vs_original is None and alone.vs_peer is None
 
 
 def test_reports_and_readme_section(tmp_path):

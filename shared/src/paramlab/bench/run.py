@@ -20,7 +20,7 @@ from paramlab.bench.scaling import (
     sweep_markdown,
     sweep_slug,
 )
-from paramlab.bench.timing import time_step
+from paramlab.bench.timing import Timing, time_interleaved
 from paramlab.markdown import update_marked_section
 from paramlab.train import progress
 
@@ -32,16 +32,27 @@ def run_cases(
 ) -> list[BenchResult]:
     """Time each case, measure its weight build, relate it to its group's floor/original/peer.
 
-    A group with several peers is related to the first one listed.
+    The members of a group are timed in alternation (:func:`time_interleaved`), so the load of
+    a shared machine affects them alike. A group with several peers is related to the first one
+    listed.
     """
     torch.set_num_threads(threads)
+    groups: dict[tuple[str, str], list[BenchCase]] = {}
+    for case in cases:
+        groups.setdefault((case.suite, case.group), []).append(case)
+    timings: dict[int, Timing] = {}
+    for members in progress(list(groups.values()), desc="bench", enabled=show_progress):
+        steps = [case.setup() for case in members]
+        group_timings = time_interleaved(steps, threads, min_run_time)
+        for case, timing in zip(members, group_timings, strict=True):
+            timings[id(case)] = timing
+        del steps
     measured = []
-    for case in progress(cases, desc="bench", enabled=show_progress):
-        timing = time_step(case.setup(), threads=threads, min_run_time=min_run_time)
+    for case in cases:
         peak = None
         if case.weight_build is not None:
             peak = allocation_profile(case.weight_build()).peak_bytes
-        measured.append((case, timing, peak))
+        measured.append((case, timings[id(case)], peak))
 
     reference: dict[tuple[str, str, str], float] = {}
     for case, timing, _ in measured:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from paramlab.bench.cases import Sweep
 from paramlab.bench.memory import allocation_profile
-from paramlab.bench.timing import time_step
+from paramlab.bench.timing import time_interleaved
 from paramlab.train import progress
 from paramlab.train.metrics import MissingExtraError
 
@@ -30,17 +30,21 @@ class SweepPoint:
 def run_sweep(
     sweep: Sweep, threads: int, min_run_time: float, show_progress: bool | None = None
 ) -> list[SweepPoint]:
-    """Time every case and measure the peak of its weight build (else of one step)."""
-    points = []
-    for case in progress(sweep.cases, desc=sweep.name, enabled=show_progress):
-        step = case.setup()
-        timing = time_step(step, threads=threads, min_run_time=min_run_time)
-        if case.weight_build is not None:
-            peak, memory_of = allocation_profile(case.weight_build()).peak_bytes, "weight build"
-        else:
-            peak, memory_of = allocation_profile(step).peak_bytes, "step"
-        points.append(
-            SweepPoint(
+    """Time every case (the cases at one value in alternation) and measure the peak of its
+    weight build, else of one step."""
+    by_value: dict[float, list] = {}
+    for case in sweep.cases:
+        by_value.setdefault(case.shape[sweep.key], []).append(case)
+    points = {}
+    for members in progress(list(by_value.values()), desc=sweep.name, enabled=show_progress):
+        steps = [case.setup() for case in members]
+        timings = time_interleaved(steps, threads, min_run_time)
+        for case, step, timing in zip(members, steps, timings, strict=True):
+            if case.weight_build is not None:
+                peak, memory_of = allocation_profile(case.weight_build()).peak_bytes, "weight build"
+            else:
+                peak, memory_of = allocation_profile(step).peak_bytes, "step"
+            points[id(case)] = SweepPoint(
                 label=case.label,
                 value=case.shape[sweep.key],
                 median_ms=timing.median * 1e3,
@@ -48,8 +52,8 @@ def run_sweep(
                 peak_bytes=peak,
                 memory_of=memory_of,
             )
-        )
-    return points
+        del steps
+    return [points[id(case)] for case in sweep.cases]
 
 
 def sweep_slug(sweep: Sweep) -> str:

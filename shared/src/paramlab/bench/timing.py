@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from torch.utils import benchmark
 
-__all__ = ["Timing", "time_step"]
+__all__ = ["Timing", "time_interleaved", "time_step"]
 
 
 @dataclass(frozen=True)
 class Timing:
-    """Seconds per call over the measured repeats."""
+    """Seconds per call over the measured repeats (``repeats``: calls timed)."""
 
     median: float
     iqr: float
@@ -30,3 +31,42 @@ def time_step(step: Callable[[], object], threads: int, min_run_time: float) -> 
     timer = benchmark.Timer(stmt="step()", globals={"step": step}, num_threads=threads)
     measurement = timer.blocked_autorange(min_run_time=min_run_time)
     return Timing(median=measurement.median, iqr=measurement.iqr, repeats=len(measurement.times))
+
+
+def time_interleaved(
+    steps: Sequence[Callable[[], object]],
+    threads: int,
+    min_run_time: float,
+    max_rounds: int = 5,
+    min_rounds: int = 3,
+) -> list[Timing]:
+    """Time several steps in alternation: round after round, each step once more.
+
+    On a shared machine the load drifts; timing the members of a comparison side by side, round
+    by round, exposes them to the same drift, so their ratios stay meaningful. Each step is
+    called once to warm up and once to estimate its duration; the number of calls per round is
+    chosen so that a step gets about ``min_run_time`` seconds over all rounds, and the number of
+    rounds (``min_rounds`` to ``max_rounds``) so that the slowest step takes at most about
+    twice that. The median and IQR are over the rounds' per-call times.
+    """
+    timers = [
+        benchmark.Timer(stmt="step()", globals={"step": step}, num_threads=threads)
+        for step in steps
+    ]
+    estimates = []
+    for step, timer in zip(steps, timers, strict=True):
+        step()
+        estimates.append(max(timer.timeit(1).median, 1e-9))
+    rounds = int(min(max_rounds, max(min_rounds, 2 * min_run_time // max(estimates))))
+    numbers = [max(1, round(min_run_time / rounds / estimate)) for estimate in estimates]
+    samples: list[list[float]] = [[] for _ in steps]
+    for _ in range(rounds):
+        for index, timer in enumerate(timers):
+            samples[index].append(timer.timeit(numbers[index]).median)
+    timings = []
+    for per_call, number in zip(samples, numbers, strict=True):
+        low, _, high = statistics.quantiles(per_call, n=4, method="inclusive")
+        timings.append(
+            Timing(median=statistics.median(per_call), iqr=high - low, repeats=rounds * number)
+        )
+    return timings
