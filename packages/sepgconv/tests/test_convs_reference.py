@@ -232,3 +232,19 @@ def test_nonsquare_maps_keep_height_and_width(build):
     grid = conv.group.sample(4)
     y, _ = conv(torch.randn(1, 2, 4, 6, 9), grid, grid)
     assert y.shape == (1, 2, 4, 6, 9)
+
+
+@pytest.mark.parametrize("impl", ["nonseparable", "gseparable", "dseparable"])
+def test_fixed_argument_order_allows_a_finer_output_grid(impl, build, ref):
+    """With fix_argument_order, N_out may differ from N_in (test-time resolution changes)."""
+    gen = torch.Generator().manual_seed(7)
+    conv = build_conv(CONVS[impl], "SE2", build, 4, 2, 3, 6, fix_argument_order=True).eval()
+    sd = original_state_dict(impl, "SE2", 2, 3)
+    conv.load_state_dict(sd, strict=True)
+    grid = conv.group.sample(4)
+    x = torch.randn(1, 2, 4, 6, 6, generator=gen)
+    with torch.no_grad():
+        y, out = conv(x, grid)
+    assert y.shape == (1, 3, 6, 7, 7)
+    expected = ref.group_conv(impl, "SE2", sd, x, grid, out, 4, 2, 3, True, M, quirk=False)
+    assert_close_scaled(y, expected)
