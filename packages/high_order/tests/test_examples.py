@@ -260,3 +260,20 @@ def test_cifar100_on_digits(config):
         ["dataset=digits", "data.classes=10", "data.batch_size=32", "limit_train_batches=2"],
     )
     assert np.isfinite(cifar100(cfg)[0]["test_loss"])
+
+
+def test_autoencoder_on_digits(config):
+    from examples.autoencoder import Net, autoencoder
+
+    cfg = config("autoencoder", ["dataset=digits", "batch_size=8"])
+    net = Net(cfg)
+    net.setup()
+    images, _ = next(iter(net.train_dataloader()))
+    assert net(images).shape == images.shape == (8, 3, 32, 32)
+    loss = net.eval_step((images, None), 0, "train")
+    loss.backward()
+    assert np.isfinite(float(loss)) and net.layer.input_layer.w.grad is not None
+    assert {"encoder.model.0.conv.weight", "layer.input_layer.w", "model.1.input_layer.w"} <= set(
+        net.state_dict()
+    )
+    assert callable(autoencoder)
