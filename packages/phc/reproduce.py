@@ -6,7 +6,9 @@ the embedded UCI digits (16x16, 8 epochs, SGD, the original cosine schedule):
 ``config_phmresnet20_digits.txt`` (PHC ResNet20, n=4, 4-channel input with the zero real
 part) and ``config_resnet20_digits.txt`` (the real ResNet20, 3 channels). The two runs go in
 parallel, one CPU thread each, in a temporary working directory (main.py writes
-``checkpoints/`` there). Prints parameters and test accuracy side by side.
+``checkpoints/`` there). Prints parameters and test accuracy side by side, then runs
+``sound-event-detection/reproduce_sed.py`` (PHC SEDNet n=4 against the real SEDNet on
+generated L3DAS21-format scenes).
 """
 
 from __future__ import annotations
@@ -73,7 +75,11 @@ def main() -> int:
         f"accuracy difference: {phc_acc - real_acc:+.2f} points "
         "(UCI digits test split, 360 images)"
     )
-    return 0
+    print("\n===== L3DAS21 Task 2: python reproduce_sed.py (sound-event-detection/)", flush=True)
+    sed = subprocess.run(
+        [sys.executable, "reproduce_sed.py"], cwd=HERE / "sound-event-detection", check=False
+    )
+    return sed.returncode
 
 
 if __name__ == "__main__":
