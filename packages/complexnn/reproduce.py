@@ -25,7 +25,7 @@ COMMON = [
     "--nb",
     "1",
     "-n",
-    "8",
+    "6",
     "--image-size",
     "8",
     "--schedule",
@@ -33,8 +33,6 @@ COMMON = [
     "--lr",
     "0.05",
     "--no-flip",
-    "--loglevel",
-    "warn",
     "-s",
     "0",
 ]
@@ -51,9 +49,14 @@ def run(model: str, workdir: Path) -> dict:
         str(workdir),
         *COMMON,
     ]
-    print("$", " ".join(command[1:]), flush=True)
+    print("$ python", " ".join(command[1:]), flush=True)
     start = time.time()
-    subprocess.run(command, check=True)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            if "train_loss:" in line or "# of Parameters" in line:
+                print("   ", line.split("] ", 1)[-1].rstrip(), flush=True)
+    if process.returncode:
+        raise SystemExit(f"scripts/run.py train --model {model} failed ({process.returncode})")
     val = np.atleast_1d(np.loadtxt(workdir / "val_acc.txt"))
     test = np.atleast_1d(np.loadtxt(workdir / "test_acc.txt"))
     entry = (workdir / "logs" / "entry.txt").read_text()
@@ -72,7 +75,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results = {model: run(model, Path(tmp) / model) for model in ("complex", "real")}
     print()
-    print("DCN ResNet on the embedded digits (8x8, sf=3, nb=1, 8 epochs, constant LR 0.05)")
+    print("DCN ResNet on the embedded digits (8x8, sf=3, nb=1, 6 epochs, constant LR 0.05)")
     print(
         f"{'model':<8} {'params':>8} {'test acc (last)':>16} {'test acc @ best val':>20} "
         f"{'time [s]':>9}"
