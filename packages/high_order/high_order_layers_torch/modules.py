@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import lightning.pytorch as pl
@@ -148,6 +149,17 @@ def _torchvision_split(dataset: str, root: Any, train: bool) -> Dataset:
         ) from error
 
 
+def _original_cwd_path(path: Any) -> Any:
+    """A relative ``data_root`` given on a Hydra command line is relative to where the command
+    was started, not to Hydra's run folder."""
+    if path is None or str(path) == "" or os.path.isabs(str(path)):
+        return path
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.utils import to_absolute_path
+
+    return to_absolute_path(str(path)) if HydraConfig.initialized() else path
+
+
 def image_splits(
     dataset: str,
     data_root: Any = None,
@@ -157,7 +169,7 @@ def image_splits(
 ) -> tuple[Dataset, Dataset, Dataset]:
     """(train, val, test) with the original's split: val = 1/6 of the training images
     (10 000 of MNIST's 60 000), train = int(train_fraction · the rest), drawn with seed 1."""
-    root = resolve_data_root(data_root)
+    root = resolve_data_root(_original_cwd_path(data_root))
     if dataset == "digits":
         train = _Scaled(
             load_digits("train", root=root, size=size, channels=channels, normalize=False)
