@@ -277,3 +277,60 @@ def test_autoencoder_on_digits(config):
         net.state_dict()
     )
     assert callable(autoencoder)
+
+
+README_COMMANDS = [
+    ("xor", "layer_type=polynomial_2d optimizer.lr=0.01 optimizer=sophia epochs=100"),
+    (
+        "mnist_config",
+        "train_fraction=1 layer_type=polynomial2d n=2 segments=2 max_epochs=40 "
+        "batch_size=1024 channels=[12,32] kernel_size=5 optimizer=sophia optimizer.lr=1e-3",
+    ),
+    (
+        "mnist_config",
+        "train_fraction=1 layer_type=polynomial2d n=2 segments=2 max_epochs=100 "
+        "batch_size=1024 channels=[16,32] output_layer_type=auto double=True kernel_size=3 "
+        "normalization=max_abs optimizer=sophia optimizer.lr=1e-4",
+    ),
+    (
+        "mnist_config",
+        "train_fraction=1 layer_type=polynomial2d n=2 segments=2 max_epochs=100 "
+        "batch_size=1024 channels=[16,32] output_layer_type=auto double=False kernel_size=5 "
+        "normalization=max_abs optimizer=lion optimizer.lr=1e-4",
+    ),
+    (
+        "block_mnist",
+        "optimizer=sophia optimizer.lr=1e-3 batch_size=32 max_epochs=100 n=20 "
+        "layer_type=polynomial_3d",
+    ),
+    (
+        "block_mnist",
+        "optimizer=lion optimizer.lr=1e-3 batch_size=16 max_epochs=100 n=3 "
+        "segments=10 layer_type=continuous_nd",
+    ),
+    (
+        "cifar100_config",
+        "max_epochs=20 train_fraction=1.0 layer_type=polynomial segments=2 n=7 "
+        "nonlinearity=False rescale_output=False periodicity=2.0 lr=0.001 linear_output=False",
+    ),
+    ("autoencoder", "max_epochs=300 train_fraction=1.0"),
+    ("variational_autoencoder", "max_epochs=300 train_fraction=1.0"),
+    ("invariant_mnist", "mlp.n=2 mlp.hidden.width=128 mlp.layer_type=polynomial optimizer=sophia"),
+    (
+        "invariant_mnist",
+        "max_epochs=100 train_fraction=1 mlp.layer_type=continuous mlp.n=5 "
+        "mlp.p_refine=False mlp.hidden.layers=4",
+    ),
+]
+
+
+@pytest.mark.parametrize("name, overrides", README_COMMANDS)
+def test_readme_commands_compose_and_build(config, name, overrides):
+    """The original README's well-formed commands (first value of each sweep) compose, and
+    their networks build."""
+    import importlib
+
+    cfg = config(name, overrides.split())
+    module = {"xor": None, "mnist_config": "mnist", "cifar100_config": None}.get(name, name)
+    if module is not None:
+        importlib.import_module(f"examples.{module}").Net(cfg)
