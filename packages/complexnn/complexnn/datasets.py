@@ -1,8 +1,8 @@
 """Image datasets of the DCN experiments, read from their released on-disk formats.
 
-* CIFAR-10: ``<root>/cifar-10-batches-py/data_batch_{1..5}``, ``test_batch`` (Python pickles with
-  ``data`` (N, 3072) uint8 and ``labels``);
-* CIFAR-100: ``<root>/cifar-100-python/{train, test}`` (``data``, ``fine_labels``);
+* CIFAR-10: ``<root>/cifar-10-batches-py/data_batch_{1..5}``, ``test_batch`` and CIFAR-100:
+  ``<root>/cifar-100-python/{train, test}`` (Python pickles, read by ``paramlab.data.cifar``
+  with its data-only unpickler);
 * SVHN format 2: ``<root>/{train,test}_32x32.mat`` (``X`` (32, 32, 3, N) uint8, ``y`` (N, 1) in
   1..10; read with ``scipy.io.loadmat``);
 * ``digits``: the embedded UCI digits, resized to 32x32 and replicated to 3 channels.
@@ -15,7 +15,6 @@ Missing files raise ``paramlab.data.DatasetNotFoundError``; nothing is downloade
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from paramlab.data import DatasetCorruptError, DatasetNotFoundError, load_digits
+from paramlab.data.cifar import CifarDataset
 
 __all__ = [
     "DATASETS",
@@ -46,10 +46,6 @@ DATASETS = ("cifar10", "cifar100", "svhn", "digits")
 NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "svhn": 10, "digits": 10}
 N_TRAIN = {"cifar10": 45000, "cifar100": 45000, "svhn": 65000}
 SPLIT_SEED = 0xDEADBEEF
-_CIFAR_HOW = (
-    "download {archive} from https://www.cs.toronto.edu/~kriz/cifar.html and extract it into "
-    "the data root (tar xzf {archive} -C <root>)"
-)
 _SVHN_HOW = (
     "download train_32x32.mat and test_32x32.mat (format 2) from "
     "http://ufldl.stanford.edu/housenumbers/ into the data root (scipy is needed to read them)"
@@ -58,61 +54,23 @@ _SVHN_HOW = (
 Raw = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _unpickle(path: Path, dataset: str) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle, encoding="bytes")
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as error:
-        raise DatasetCorruptError(dataset, path, f"unreadable pickle batch ({error})") from error
+def _cifar(name: str, root: str | Path | None) -> Raw:
+    out = []
+    for split in ("train", "test"):
+        data = CifarDataset(name, split, root, normalize=False)
+        out.append(np.ascontiguousarray(np.asarray(data.data).transpose(0, 3, 1, 2)))
+        out.append(np.asarray(data.targets, dtype=np.int64))
+    return out[0], out[1], out[2], out[3]
 
 
-def _cifar_batch(path: Path, dataset: str, label_key: bytes) -> tuple[np.ndarray, np.ndarray]:
-    batch = _unpickle(path, dataset)
-    try:
-        data = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
-        labels = np.asarray(batch[label_key], dtype=np.int64)
-    except (KeyError, ValueError) as error:
-        raise DatasetCorruptError(dataset, path, f"unexpected batch content ({error})") from error
-    return data, labels
-
-
-def _cifar(root: Path, folder: str, train_files, test_file, label_key, dataset, archive) -> Raw:
-    base = Path(root) / folder
-    files = [base / name for name in (*train_files, test_file)]
-    for path in files:
-        if not path.is_file():
-            raise DatasetNotFoundError(dataset, path, _CIFAR_HOW.format(archive=archive))
-    parts = [_cifar_batch(path, dataset, label_key) for path in files]
-    x_train = np.concatenate([p[0] for p in parts[:-1]])
-    y_train = np.concatenate([p[1] for p in parts[:-1]])
-    return x_train, y_train, parts[-1][0], parts[-1][1]
-
-
-def load_cifar10(root: str | Path) -> Raw:
+def load_cifar10(root: str | Path | None) -> Raw:
     """``(x_train (50000, 3, 32, 32) uint8, y_train, x_test, y_test)`` from the pickles."""
-    train = [f"data_batch_{i}" for i in range(1, 6)]
-    return _cifar(
-        root,
-        "cifar-10-batches-py",
-        train,
-        "test_batch",
-        b"labels",
-        "cifar10",
-        "cifar-10-python.tar.gz",
-    )
+    return _cifar("cifar10", root)
 
 
-def load_cifar100(root: str | Path) -> Raw:
+def load_cifar100(root: str | Path | None) -> Raw:
     """CIFAR-100 (fine labels) from ``cifar-100-python/{train, test}``."""
-    return _cifar(
-        root,
-        "cifar-100-python",
-        ["train"],
-        "test",
-        b"fine_labels",
-        "cifar100",
-        "cifar-100-python.tar.gz",
-    )
+    return _cifar("cifar100", root)
 
 
 def _svhn_file(path: Path) -> tuple[np.ndarray, np.ndarray]:

@@ -38,9 +38,9 @@ def test_cifar10_pickle_batches(tmp_path):
     for i in range(1, 6):
         data, labels = _images(3, i), [i % 10, (i + 1) % 10, (i + 2) % 10]
         batches.append((data, labels))
-        _write_pickle(folder / f"data_batch_{i}", {b"data": data, b"labels": labels})
+        _write_pickle(folder / f"data_batch_{i}", {"data": data, "labels": labels})
     test_data = _images(2, 9)
-    _write_pickle(folder / "test_batch", {b"data": test_data, b"labels": [7, 3]})
+    _write_pickle(folder / "test_batch", {"data": test_data, "labels": [7, 3]})
     x_train, y_train, x_test, y_test = load_cifar10(tmp_path)
     assert x_train.shape == (15, 3, 32, 32) and x_train.dtype == np.uint8
     np.testing.assert_array_equal(x_train[3], batches[1][0][0].reshape(3, 32, 32))
@@ -54,9 +54,9 @@ def test_cifar100_fine_labels(tmp_path):
     folder.mkdir()
     _write_pickle(
         folder / "train",
-        {b"data": _images(4, 1), b"fine_labels": [99, 0, 5, 42], b"coarse_labels": [1, 2, 3, 4]},
+        {"data": _images(4, 1), "fine_labels": [99, 0, 5, 42], "coarse_labels": [1, 2, 3, 4]},
     )
-    _write_pickle(folder / "test", {b"data": _images(2, 2), b"fine_labels": [1, 98]})
+    _write_pickle(folder / "test", {"data": _images(2, 2), "fine_labels": [1, 98]})
     x_train, y_train, x_test, y_test = load_cifar100(tmp_path)
     np.testing.assert_array_equal(y_train, [99, 0, 5, 42])
     assert x_test.shape == (2, 3, 32, 32) and list(y_test) == [1, 98]
