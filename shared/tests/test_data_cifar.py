@@ -1,4 +1,4 @@
-"""CIFAR from torchvision's on-disk python batches, and the data-only unpickler."""
+"""CIFAR from torchvision's on-disk python batches (the data-only unpickler has its own tests)."""
 
 import os
 import pickle
@@ -7,9 +7,14 @@ import numpy as np
 import pytest
 import torch
 
-from paramlab.data import DatasetCorruptError, DatasetNotFoundError
-from paramlab.data.cifar import CIFAR_MEAN, CIFAR_STD, load_cifar
-from paramlab.data.safe_pickle import UnsafePickleError, load_data_pickle
+from paramlab.data import (
+    DatasetCorruptError,
+    DatasetNotFoundError,
+    load_cifar,
+    load_cifar_arrays,
+    read_cifar_batch,
+)
+from paramlab.data.cifar import CIFAR_MEAN, CIFAR_STD
 
 
 def write_cifar10(root, per_batch=4, seed=0):
@@ -68,24 +73,66 @@ def test_truncated_batch_is_reported_as_corrupt(tmp_path):
         load_cifar("cifar10", "train", root=tmp_path)
 
 
+def pixel(row, channel, y, x):
+    """The CIFAR format's rule: each row is 1024 red, then green, then blue bytes, row-major."""
+    return row[channel * 1024 + y * 32 + x]
+
+
+def test_read_cifar_batch_of_either_dataset(tmp_path):
+    rng = np.random.default_rng(1)
+    data = rng.integers(0, 256, (3, 3072), dtype=np.uint8)
+    path = tmp_path / "train"
+    batch = {"data": data, "fine_labels": [97, 3, 50], "coarse_labels": [1, 2, 3]}
+    path.write_bytes(pickle.dumps(batch, protocol=2))
+    images, labels = read_cifar_batch(path, "cifar100")
+    assert images.shape == (3, 3, 32, 32) and images.dtype == np.uint8
+    assert labels.dtype == np.int64 and labels.tolist() == [97, 3, 50]
+    for n, c, y, x in [(0, 0, 0, 0), (1, 2, 31, 5), (2, 1, 7, 31)]:
+        assert images[n, c, y, x] == pixel(data[n], c, y, x)
+    with pytest.raises(DatasetCorruptError, match="unreadable batch.*'labels'"):
+        read_cifar_batch(path, "cifar10")
+    with pytest.raises(ValueError, match="name='svhn'"):
+        read_cifar_batch(path, "svhn")
+
+
+def test_load_cifar_arrays_concatenates_the_batches_in_order(tmp_path):
+    batches = write_cifar10(tmp_path)
+    images, labels = load_cifar_arrays("cifar10", "train", root=tmp_path)
+    assert images.shape == (20, 3, 32, 32) and labels.dtype == np.int64
+    names = [f"data_batch_{i}" for i in range(1, 6)]
+    assert labels.tolist() == sum((batches[name]["labels"] for name in names), [])
+    nhwc, same_labels = load_cifar_arrays("cifar10", "train", root=tmp_path, channels_last=True)
+    assert nhwc.shape == (20, 32, 32, 3) and nhwc.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(same_labels, labels)
+    row = batches["data_batch_4"]["data"][2]
+    for y, x, c in [(0, 0, 0), (3, 30, 2), (31, 31, 1)]:
+        assert nhwc[14, y, x, c] == pixel(row, c, y, x) == images[14, c, y, x]
+    test_images, test_labels = load_cifar_arrays("cifar10", "test", root=tmp_path)
+    np.testing.assert_array_equal(test_images.reshape(4, 3072), batches["test_batch"]["data"])
+    with pytest.raises(ValueError, match="split='val'"):
+        load_cifar_arrays("cifar10", "val", root=tmp_path)
+
+
+def test_missing_batch_names_the_archive(tmp_path):
+    write_cifar10(tmp_path)
+    (tmp_path / "cifar-10-batches-py" / "data_batch_5").unlink()
+    with pytest.raises(DatasetNotFoundError, match="CIFAR-10.*cifar-10-python.tar.gz") as caught:
+        load_cifar_arrays("cifar10", "train", root=tmp_path)
+    assert str(tmp_path / "cifar-10-batches-py" / "data_batch_5") in str(caught.value)
+    images, _ = load_cifar_arrays("cifar10", "test", root=tmp_path)
+    assert len(images) == 4
+
+
 class Payload:
     def __reduce__(self):
         return (os.system, ("echo should-not-run > pwned.txt",))
 
 
-def test_a_pickle_with_code_is_refused_and_not_run(tmp_path, monkeypatch):
+def test_a_batch_that_runs_code_is_refused_as_corrupt(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    path = tmp_path / "evil.pkl"
-    path.write_bytes(pickle.dumps({"data": Payload()}))
-    with pytest.raises(UnsafePickleError, match=r"refusing to load \w+\.system"):
-        load_data_pickle(path)
+    write_cifar10(tmp_path)
+    path = tmp_path / "cifar-10-batches-py" / "test_batch"
+    path.write_bytes(pickle.dumps({"data": Payload(), "labels": [0]}, protocol=2))
+    with pytest.raises(DatasetCorruptError, match=r"test_batch.*refusing to unpickle \w+\.system"):
+        load_cifar("cifar10", "test", root=tmp_path)
     assert not (tmp_path / "pwned.txt").exists()
-
-
-def test_data_pickle_round_trips_arrays_and_builtins(tmp_path):
-    value = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": [1, (2, 3)], "c": np.int64(4)}
-    path = tmp_path / "ok.pkl"
-    path.write_bytes(pickle.dumps(value))
-    loaded = load_data_pickle(path)
-    np.testing.assert_array_equal(loaded["a"], value["a"])
-    assert loaded["b"] == [1, (2, 3)] and loaded["c"] == 4

@@ -2,8 +2,8 @@
 
 ``<data root>/cifar-10-batches-py/{data_batch_1..5, test_batch}`` are the pickled dicts of the
 official ``cifar-10-python.tar.gz`` (``data``: (N, 3072) uint8, channel-major 32x32 images;
-``labels``: N ints). They are read with an unpickler that only admits the numpy globals such
-files contain, so a tampered file cannot run code. Nothing is downloaded.
+``labels``: N ints). They are read by ``paramlab.data.load_cifar_arrays``, whose unpickler only
+rebuilds plain data, so a tampered file cannot run code. Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from PIL import Image
 from torch.utils.data import Dataset
 from torchvision import transforms
 
-from paramlab.data import DatasetCorruptError, DatasetNotFoundError, load_digits, resolve_data_root
+from paramlab.data import load_cifar_arrays, load_digits
+from paramlab.data.cifar import CIFAR_LAYOUT
 
 __all__ = [
     "CIFAR10",
@@ -30,46 +31,9 @@ __all__ = [
     "write_batch",
 ]
 
-FOLDER = "cifar-10-batches-py"
-TRAIN_FILES = [f"data_batch_{i}" for i in range(1, 6)]
-TEST_FILES = ["test_batch"]
+FOLDER, TRAIN_FILES, TEST_FILES = CIFAR_LAYOUT["cifar10"][:3]
 CIFAR_MEAN = (0.4914, 0.4822, 0.4465)
 CIFAR_STD = (0.2023, 0.1994, 0.2010)
-HOW_TO_OBTAIN = (
-    "download https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz and extract it into the "
-    "data root (it creates cifar-10-batches-py/)"
-)
-_ALLOWED_GLOBALS = {
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("_codecs", "encode"),
-}
-
-
-class _NumpyOnlyUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str):
-        if (module, name) not in _ALLOWED_GLOBALS:
-            raise pickle.UnpicklingError(f"global {module}.{name} is not allowed in a CIFAR batch")
-        return super().find_class(module, name)
-
-
-def _read_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        with open(path, "rb") as f:
-            entry = _NumpyOnlyUnpickler(f, encoding="latin1").load()
-        data = np.asarray(entry["data"], dtype=np.uint8)
-        labels = np.asarray(entry["labels"] if "labels" in entry else entry["fine_labels"])
-    except (OSError, EOFError, KeyError, TypeError, ValueError, pickle.UnpicklingError) as error:
-        raise DatasetCorruptError("CIFAR-10", path, f"unreadable batch file ({error})") from error
-    if data.ndim != 2 or data.shape[1] != 3072 or len(labels) != len(data):
-        raise DatasetCorruptError(
-            "CIFAR-10",
-            path,
-            f"expected data (N, 3072) and N labels, got data {data.shape} and {len(labels)} labels",
-        )
-    return data.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), labels.astype(np.int64)
 
 
 def write_batch(path: str | Path, images: np.ndarray, labels) -> None:
@@ -89,14 +53,8 @@ class CIFAR10(Dataset):
     """CIFAR-10 train (50,000) or test (10,000) split; items are (transform(PIL image), label)."""
 
     def __init__(self, root: str | Path | None = None, train: bool = True, transform=None):
-        folder = resolve_data_root(root) / FOLDER
-        files = TRAIN_FILES if train else TEST_FILES
-        missing = [folder / name for name in files if not (folder / name).is_file()]
-        if missing:
-            raise DatasetNotFoundError("CIFAR-10", missing[0], HOW_TO_OBTAIN)
-        batches = [_read_batch(folder / name) for name in files]
-        self.data = np.concatenate([images for images, _ in batches])
-        self.targets = np.concatenate([labels for _, labels in batches])
+        split = "train" if train else "test"
+        self.data, self.targets = load_cifar_arrays("cifar10", split, root, channels_last=True)
         self.transform = transform
 
     def __len__(self) -> int:

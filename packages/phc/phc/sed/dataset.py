@@ -9,12 +9,12 @@ Layout read (the released archives, or :mod:`phc.sed.scenes`)::
 Written (pickle protocol 4, as the original ``preprocessing.py``):
 ``task2_{predictors,target}_{train,validation,test}.pkl`` — train / validation are lists of
 arrays, test is one stacked array. Pickles are read back with :func:`read_pickle`, which only
-rebuilds NumPy arrays and plain containers and refuses anything else.
+rebuilds NumPy arrays and plain containers (``paramlab.data.load_data_pickle``) and refuses
+anything else.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import pickle
 from collections.abc import Sequence
@@ -23,7 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from paramlab.data import DatasetCorruptError, DatasetNotFoundError, resolve_data_root
+from paramlab.data import (
+    DatasetCorruptError,
+    DatasetNotFoundError,
+    UnsafePickleError,
+    load_data_pickle,
+    resolve_data_root,
+)
 from phc.sed.features import HOW_TO_OBTAIN, SAMPLE_RATE, load_ambisonics, spectrum_fast
 from phc.sed.labels import DATASET_NAME, csv_to_matrix_task2, segment_task2
 
@@ -45,31 +51,8 @@ __all__ = [
 FOLDERS = ("L3DAS_Task2_train", "L3DAS_Task2_dev")
 
 
-class PickleRefusedError(pickle.UnpicklingError):
-    """A pickle asks for an object other than NumPy arrays, scalars and plain containers."""
-
-
-_RECONSTRUCT = np.ndarray(0).__reduce__()[0]
-_SCALAR = np.float64(0).__reduce__()[0]
-_ALLOWED = {
-    ("numpy", "ndarray"): np.ndarray,
-    ("numpy", "dtype"): np.dtype,
-    ("numpy.core.multiarray", "_reconstruct"): _RECONSTRUCT,
-    ("numpy._core.multiarray", "_reconstruct"): _RECONSTRUCT,
-    ("numpy.core.multiarray", "scalar"): _SCALAR,
-    ("numpy._core.multiarray", "scalar"): _SCALAR,
-}
-
-
-class _ArrayUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str):
-        try:
-            return _ALLOWED[(module, name)]
-        except KeyError:
-            raise PickleRefusedError(
-                f"refusing to unpickle {module}.{name}: only NumPy arrays, scalars and "
-                "lists/tuples/dicts of them are read"
-            ) from None
+#: The error for a refused pickle: paramlab's, under the name this package has always used.
+PickleRefusedError = UnsafePickleError
 
 
 def _check_no_objects(value, path) -> None:
@@ -84,7 +67,8 @@ def _check_no_objects(value, path) -> None:
 
 
 def read_pickle(path: str | os.PathLike):
-    """Load a pickle holding only NumPy arrays/scalars and lists, tuples, dicts of them.
+    """Load a pickle holding only NumPy arrays/scalars and plain containers (lists, tuples,
+    dicts) of them; object arrays are refused too.
 
     Raises ``FileNotFoundError`` for a missing file and :class:`PickleRefusedError` (naming the
     file) for any other object, which is never constructed.
@@ -92,11 +76,7 @@ def read_pickle(path: str | os.PathLike):
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path} (run preprocessing.py --task 2 first)")
-    try:
-        with open(path, "rb") as handle:
-            value = _ArrayUnpickler(io.BufferedReader(handle)).load()
-    except PickleRefusedError as error:
-        raise PickleRefusedError(f"{path}: {error}") from None
+    value = load_data_pickle(path)
     _check_no_objects(value, path)
     return value
 

@@ -16,9 +16,17 @@ from torch.utils.data import Dataset
 
 from paramlab.data.errors import DatasetCorruptError, DatasetNotFoundError
 from paramlab.data.root import resolve_data_root
-from paramlab.data.safe_pickle import UnsafePickleError, load_data_pickle
+from paramlab.data.safe_pickle import load_data_pickle
 
-__all__ = ["CIFAR_LAYOUT", "CifarDataset", "load_cifar"]
+__all__ = [
+    "CIFAR_LAYOUT",
+    "CIFAR_MEAN",
+    "CIFAR_STD",
+    "CifarDataset",
+    "load_cifar",
+    "load_cifar_arrays",
+    "read_cifar_batch",
+]
 
 # name -> (folder, train files, test files, label key, classes file, classes key)
 CIFAR_LAYOUT = {
@@ -41,29 +49,74 @@ CIFAR_LAYOUT = {
 }
 CIFAR_MEAN = {"cifar10": (0.4914, 0.4822, 0.4465), "cifar100": (0.5071, 0.4865, 0.4409)}
 CIFAR_STD = {"cifar10": (0.2470, 0.2435, 0.2616), "cifar100": (0.2673, 0.2564, 0.2762)}
+_TITLES = {"cifar10": ("CIFAR-10", "CIFAR10"), "cifar100": ("CIFAR-100", "CIFAR100")}
 _HOW = (
-    "download the python version from https://www.cs.toronto.edu/~kriz/cifar.html and unpack "
-    "it under the data root (or run torchvision.datasets.{cls}(root, download=True) on a machine "
-    "with internet access)"
+    "download {title}'s python version ({archive}) from https://www.cs.toronto.edu/~kriz/cifar.html"
+    " and unpack it under the data root (or run torchvision.datasets.{cls}(root, download=True) on"
+    " a machine with internet access)"
 )
 
 
-def _read_batch(path: Path, name: str, label_key: str) -> tuple[np.ndarray, np.ndarray]:
+def read_cifar_batch(path: str | Path, name: str = "cifar10") -> tuple[np.ndarray, np.ndarray]:
+    """One python batch file of ``name`` -> (images (N, 3, 32, 32) uint8, labels (N,) int64).
+
+    The file is a pickled dict with ``data`` (N, 3072) uint8 (channel-major 32x32 images) and
+    ``labels`` (CIFAR-10) or ``fine_labels`` (CIFAR-100), read with the data-only unpickler.
+    Any unreadable, refused (code-running) or misshapen file raises ``DatasetCorruptError``.
+    """
+    if name not in CIFAR_LAYOUT:
+        raise ValueError(f"name={name!r} must be one of {sorted(CIFAR_LAYOUT)}")
+    label_key = CIFAR_LAYOUT[name][3]
+    path = Path(path)
     try:
         batch = load_data_pickle(path)
         images = np.asarray(batch["data"], dtype=np.uint8)
         labels = np.asarray(batch[label_key], dtype=np.int64)
-    except UnsafePickleError:
-        raise
     except Exception as error:
         raise DatasetCorruptError(
             name, path, f"unreadable batch ({error})", "re-download it"
         ) from error
     if images.ndim != 2 or images.shape[1] != 3072 or len(images) != len(labels):
         raise DatasetCorruptError(
-            name, path, f"expected (N, 3072) images and N labels, got {images.shape}"
+            name,
+            path,
+            f"expected (N, 3072) images and N labels, got {images.shape} and {len(labels)} labels",
         )
     return images.reshape(-1, 3, 32, 32), labels
+
+
+def load_cifar_arrays(
+    name: str = "cifar10",
+    split: str = "train",
+    root: str | Path | None = None,
+    channels_last: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The whole ``split`` of ``name`` from the data root as (images, labels (N,) int64).
+
+    Images are uint8, (N, 3, 32, 32), or with ``channels_last`` a contiguous (N, 32, 32, 3)
+    (torchvision's ``.data`` layout). Train is the 5 CIFAR-10 batches (or CIFAR-100's ``train``)
+    in order, test the ``test_batch`` (``test``). A missing file raises
+    ``DatasetNotFoundError`` naming it and how to obtain the archive.
+    """
+    if name not in CIFAR_LAYOUT:
+        raise ValueError(f"name={name!r} must be one of {sorted(CIFAR_LAYOUT)}")
+    if split not in ("train", "test"):
+        raise ValueError(f"split={split!r} must be 'train' or 'test'")
+    folder, train_files, test_files = CIFAR_LAYOUT[name][:3]
+    base = resolve_data_root(root) / folder
+    files = [base / f for f in (train_files if split == "train" else test_files)]
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        title, cls = _TITLES[name]
+        archive = f"{title.lower()}-python.tar.gz"
+        raise DatasetNotFoundError(
+            name, missing[0], _HOW.format(title=title, archive=archive, cls=cls)
+        )
+    parts = [read_cifar_batch(f, name) for f in files]
+    images = np.concatenate([p[0] for p in parts])
+    if channels_last:
+        images = np.ascontiguousarray(images.transpose(0, 2, 3, 1))
+    return images, np.concatenate([p[1] for p in parts])
 
 
 class CifarDataset(Dataset):
@@ -78,22 +131,11 @@ class CifarDataset(Dataset):
         normalize: bool = True,
         transform: Callable | None = None,
     ):
-        if name not in CIFAR_LAYOUT:
-            raise ValueError(f"name={name!r} must be one of {sorted(CIFAR_LAYOUT)}")
-        if split not in ("train", "test"):
-            raise ValueError(f"split={split!r} must be 'train' or 'test'")
-        folder, train_files, test_files, label_key, meta_file, meta_key = CIFAR_LAYOUT[name]
-        base = resolve_data_root(root) / folder
-        files = [base / f for f in (train_files if split == "train" else test_files)]
-        missing = [f for f in files if not f.is_file()]
-        if missing:
-            cls = "CIFAR10" if name == "cifar10" else "CIFAR100"
-            raise DatasetNotFoundError(name, missing[0], _HOW.format(cls=cls))
-        parts = [_read_batch(f, name, label_key) for f in files]
-        images = np.concatenate([p[0] for p in parts])
+        images, labels = load_cifar_arrays(name, split, root)
         self.data = images.transpose(0, 2, 3, 1)
-        self.targets = np.concatenate([p[1] for p in parts]).tolist()
-        meta = base / meta_file
+        self.targets = labels.tolist()
+        folder, *_, meta_file, meta_key = CIFAR_LAYOUT[name]
+        meta = resolve_data_root(root) / folder / meta_file
         self.classes = list(load_data_pickle(meta)[meta_key]) if meta.is_file() else []
         tensor = torch.from_numpy(images).float().div_(255.0)
         if normalize:

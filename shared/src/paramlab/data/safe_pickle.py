@@ -2,32 +2,42 @@
 
 Some real data formats are pickles (the CIFAR python batches, the L3DAS21 feature files). A
 plain ``pickle.load`` can run arbitrary code; ``load_data_pickle`` only rebuilds builtins and
-numpy arrays, and refuses anything else with an error naming the file and the object.
+numpy arrays/scalars, and refuses anything else with an error naming the file and the object,
+which is never imported nor called.
 """
 
 from __future__ import annotations
 
-import io
+import _codecs
+import collections
+import os
 import pickle
 from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
 
 __all__ = ["UnsafePickleError", "load_data_pickle"]
 
+# numpy pickles name these by their module path (numpy.core before 2.0, numpy._core since);
+# both spellings resolve to the live objects so the deprecated path is never imported.
+_RECONSTRUCT = np.ndarray(0).__reduce__()[0]
+_SCALAR = np.float64(0).__reduce__()[0]
 _ALLOWED = {
-    ("builtins", "dict"),
-    ("builtins", "list"),
-    ("builtins", "tuple"),
-    ("builtins", "set"),
-    ("builtins", "frozenset"),
-    ("builtins", "bytearray"),
-    ("collections", "OrderedDict"),
-    ("numpy", "ndarray"),
-    ("numpy", "dtype"),
-    ("numpy.core.multiarray", "_reconstruct"),
-    ("numpy._core.multiarray", "_reconstruct"),
-    ("numpy.core.multiarray", "scalar"),
-    ("numpy._core.multiarray", "scalar"),
-    ("_codecs", "encode"),
+    ("builtins", "dict"): dict,
+    ("builtins", "list"): list,
+    ("builtins", "tuple"): tuple,
+    ("builtins", "set"): set,
+    ("builtins", "frozenset"): frozenset,
+    ("builtins", "bytearray"): bytearray,
+    ("collections", "OrderedDict"): collections.OrderedDict,
+    ("numpy", "ndarray"): np.ndarray,
+    ("numpy", "dtype"): np.dtype,
+    ("numpy.core.multiarray", "_reconstruct"): _RECONSTRUCT,
+    ("numpy._core.multiarray", "_reconstruct"): _RECONSTRUCT,
+    ("numpy.core.multiarray", "scalar"): _SCALAR,
+    ("numpy._core.multiarray", "scalar"): _SCALAR,
+    ("_codecs", "encode"): _codecs.encode,
 }
 
 
@@ -36,23 +46,31 @@ class UnsafePickleError(pickle.UnpicklingError):
 
 
 class _DataUnpickler(pickle.Unpickler):
-    def __init__(self, file, source: str, encoding: str):
+    def __init__(self, file: BinaryIO, source: str, encoding: str):
         super().__init__(file, encoding=encoding)
         self.source = source
 
     def find_class(self, module: str, name: str):
-        if (module, name) not in _ALLOWED:
+        try:
+            return _ALLOWED[(module, name)]
+        except KeyError:
             raise UnsafePickleError(
-                f"{self.source}: refusing to load {module}.{name}; only builtins and numpy "
-                "arrays are allowed in a data file (it may not be the file you expect)"
-            )
-        return super().find_class(module, name)
+                f"{self.source}: refusing to unpickle {module}.{name}: not allowed in a data "
+                "file, which may only hold builtins and numpy arrays (it may not be the file "
+                "you expect)"
+            ) from None
 
 
-def load_data_pickle(path: str | Path, encoding: str = "latin1"):
-    """Unpickle a data file allowing only builtins and numpy arrays.
+def load_data_pickle(source: str | os.PathLike | BinaryIO, encoding: str = "latin1"):
+    """Unpickle a data file, a path or an open binary file, allowing only builtins and numpy
+    arrays/scalars; raises :class:`UnsafePickleError` naming the file for anything else.
 
-    ``encoding='latin1'`` reads Python 2 pickles such as the CIFAR batches.
+    The file is streamed (a multi-gigabyte feature pickle is not held twice in memory).
+    ``encoding='latin1'`` reads Python 2 pickles such as the CIFAR batches; it does not affect
+    Python 3 pickles.
     """
-    path = Path(path)
-    return _DataUnpickler(io.BytesIO(path.read_bytes()), str(path), encoding).load()
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        with open(path, "rb") as handle:
+            return _DataUnpickler(handle, str(path), encoding).load()
+    return _DataUnpickler(source, str(getattr(source, "name", "<file>")), encoding).load()
