@@ -1,5 +1,6 @@
 """Models of the DCN experiments."""
 
+from .musicnet import MUSICNET_MODELS, build_musicnet_model
 from .resnet import (
     ComplexResidualBlock,
     DCNResNet,
@@ -16,4 +17,6 @@ __all__ = [
     "RealResidualBlock",
     "SpectralPool2d",
     "build_from_args",
+    "MUSICNET_MODELS",
+    "build_musicnet_model",
 ]
