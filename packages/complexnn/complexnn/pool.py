@@ -229,15 +229,20 @@ def spectral_pool(
     gamma: float | tuple[float, ...] | None = None,
     topf: int | tuple[int, ...] | None = None,
     dims: tuple[int, ...] = (-2, -1),
+    mode: str = "mask",
 ) -> Tensor:
     """DCN spectral pooling: a low-pass mask on a tensor already in the (unshifted) DFT domain.
 
     Per axis ``d`` of length ``N``, with ``t = topf//2`` or ``t = int(gamma/2 · N)``, keep DFT
     indices ``0 … t−1`` and ``N−t … N−1`` and zero the rest; if ``t == 0`` or ``N < 2t`` the
-    axis is left untouched. Shape is unchanged (a mask, not a crop).
+    axis is left untouched. ``mode='mask'`` (DCN) zeroes the rest and keeps the shape;
+    ``mode='crop'`` (Rippel et al. 2015, an extension) drops it, so the axis becomes ``2t`` long
+    and an inverse DFT gives a downsampled map.
     """
     if (gamma is None) == (topf is None):
         raise ValueError("spectral pooling needs exactly one of gamma= or topf=")
+    if mode not in ("mask", "crop"):
+        raise ValueError(f"mode={mode!r} must be 'mask' or 'crop'")
     x = as_complex(x)
     count = len(dims)
     gammas = gamma if isinstance(gamma, tuple | list) else (gamma,) * count
@@ -246,6 +251,9 @@ def spectral_pool(
         n = x.shape[d]
         t = _kept(n, g, f)
         if t <= 0 or n < 2 * t:
+            continue
+        if mode == "crop":
+            x = torch.cat([x.narrow(d, 0, t), x.narrow(d, n - t, t)], dim=d)
             continue
         index = torch.arange(n, device=x.device)
         keep = ((index < t) | (index >= n - t)).to(x.real.dtype)
@@ -258,23 +266,28 @@ def spectral_pool(
 class _SpectralPoolingNd(nn.Module):
     _default_dims: tuple[int, ...] = (-1,)
 
-    def __init__(self, gamma=None, topf=None, dims: tuple[int, ...] | None = None) -> None:
+    def __init__(
+        self, gamma=None, topf=None, dims: tuple[int, ...] | None = None, mode: str = "mask"
+    ) -> None:
         super().__init__()
         if (gamma is None) == (topf is None):
             raise ValueError(
                 f"{type(self).__name__} needs exactly one of gamma= or topf=, got "
                 f"gamma={gamma}, topf={topf}"
             )
+        if mode not in ("mask", "crop"):
+            raise ValueError(f"mode={mode!r} must be 'mask' or 'crop'")
         self.gamma = gamma
         self.topf = topf
         self.dims = tuple(dims) if dims is not None else self._default_dims
+        self.mode = mode
 
     def forward(self, x: Tensor) -> Tensor:
-        return spectral_pool(x, self.gamma, self.topf, self.dims)
+        return spectral_pool(x, self.gamma, self.topf, self.dims, self.mode)
 
     def extra_repr(self) -> str:
         which = f"gamma={self.gamma}" if self.gamma is not None else f"topf={self.topf}"
-        return f"{which}, dims={self.dims}"
+        return f"{which}, dims={self.dims}, mode={self.mode!r}"
 
 
 class SpectralPooling1d(_SpectralPoolingNd):

@@ -113,3 +113,16 @@ def test_fft_round_trip_parseval_and_numpy():
     np.testing.assert_allclose(fft2(y).numpy(), np.fft.fft2(y.numpy(), norm="ortho"), atol=1e-12)
     real = torch.randn(1, 2, 5, dtype=torch.float64)
     assert fft(real).dtype == torch.complex128
+
+
+def test_spectral_pooling_crop_mode_downsamples():
+    x = torch.randn(2, 3, 16, 12, dtype=torch.complex128)
+    spectrum = fft2(x)
+    cropped = SpectralPooling2d(gamma=0.5, mode="crop")(spectrum)
+    assert cropped.shape == (2, 3, 8, 6)
+    rows = torch.tensor([0, 1, 2, 3, 12, 13, 14, 15])
+    cols = torch.tensor([0, 1, 2, 9, 10, 11])
+    torch.testing.assert_close(cropped, spectrum[:, :, rows][:, :, :, cols])
+    assert ifft2(cropped).shape == (2, 3, 8, 6)
+    with pytest.raises(ValueError, match="mode="):
+        SpectralPooling1d(gamma=0.5, mode="slice")
