@@ -62,3 +62,15 @@ def test_unavailable_device_is_a_clear_error(no_accelerators, name):
 def test_unknown_device_name(name):
     with pytest.raises(ValueError, match="must be one of auto, cpu, cuda"):
         select_device(name)
+
+
+def test_seeds_beyond_32_bits_leave_subprocesses_launchable(monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    seed_everything(0xE4223644E98B8E64)  # Deep Complex Networks' default seed
+    assert 0 <= int(os.environ["PYTHONHASHSEED"]) < 2**32
+    result = subprocess.run([sys.executable, "-c", "print('ok')"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
