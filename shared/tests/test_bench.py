@@ -7,7 +7,14 @@ import sys
 import pytest
 import torch
 
-from paramlab.bench import BenchCase, Sweep, allocation_profile, forward_backward, time_step
+from paramlab.bench import (
+    BenchCase,
+    Sweep,
+    allocation_profile,
+    forward_backward,
+    forward_only,
+    time_step,
+)
 from paramlab.bench.core_cases import _ComplexConv, broadcast_then_sum
 from paramlab.bench.core_cases import cases as core_cases
 from paramlab.bench.peers import PEERS_ENV, find_shadowed_package, import_shadowed
@@ -268,3 +275,15 @@ def test_cli_scaling_writes_plots_linked_from_results_and_readme(tmp_path, monke
     assert {r["label"] for r in payload["results"]} == {"dense", "ours"}
     with pytest.raises(ValueError, match="module:function"):
         main(["--cases", "no_colon_here", "--suite", "tiny"])
+
+
+def test_forward_only_runs_the_module_without_autograd():
+    seen = []
+
+    class Probe(torch.nn.Linear):
+        def forward(self, x):
+            seen.append(torch.is_grad_enabled())
+            return super().forward(x)
+
+    forward_only(Probe(3, 2), torch.randn(4, 3, requires_grad=True))()
+    assert seen == [False]

@@ -12,7 +12,7 @@ Before a peer is timed, ours and the peer get the same random weights (state_dic
 their outputs are compared, so both compute the same function. Shapes (spec §15): fc 784→100
 at batch 128 (n=5, S=4 for the piecewise kinds), conv 3→16 with 5x5 kernels on 64×3×32×32
 (n=3, S=2). Every case times a forward and backward pass on inputs in [−1, 1] that require a
-gradient.
+gradient, except the one group marked "forward only" (no autograd).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import torch
 from torch import Tensor, nn
 
 from high_order_layers_torch.layers import high_order_convolution_layers, high_order_fc_layers
-from paramlab.bench import BenchCase, Sweep, forward_backward
+from paramlab.bench import BenchCase, Sweep, forward_backward, forward_only
 from paramlab.bench.peers import find_shadowed_package, import_shadowed
 
 __all__ = ["CONV_KINDS", "FC_KINDS", "build", "cases", "load_peer", "peer_available", "sweeps"]
@@ -129,13 +129,13 @@ def assert_same_outputs(ours: nn.Module, peer: nn.Module, x: Tensor) -> None:
     torch.testing.assert_close(actual, expected, rtol=1e-4, atol=1e-5 * scale)
 
 
-def _peer_step(kind: str, layer_type: str, options: dict, batch: int, features: tuple[int, int]):
+def _peer_step(kind, layer_type, options, batch, features, make_step=forward_backward):
     ours = build(kind, layer_type, options, features=features)
     peer = build(kind, layer_type, options, load_peer(), features=features)
     peer.load_state_dict(ours.state_dict(), strict=True)
     x = layer_input(kind, batch, features[0])
     assert_same_outputs(ours, peer, x)
-    return forward_backward(peer, x)
+    return make_step(peer, x)
 
 
 def _group_cases(
@@ -146,12 +146,13 @@ def _group_cases(
     group: str,
     peer: bool,
     features: tuple[int, int] = (FC["in_features"], FC["out_features"]),
+    make_step=forward_backward,
 ):
     shape = {"batch": batch, **options}
 
     def ours_step():
         layer = build(kind, layer_type, options, features=features)
-        return forward_backward(layer, layer_input(kind, batch, features[0]))
+        return make_step(layer, layer_input(kind, batch, features[0]))
 
     found = [
         BenchCase(
@@ -170,7 +171,7 @@ def _group_cases(
                 group,
                 f"{layer_type} ({PEER_DISTRIBUTION} 2.6.0)",
                 "peer",
-                lambda: _peer_step(kind, layer_type, options, batch, features),
+                lambda: _peer_step(kind, layer_type, options, batch, features, make_step),
                 shape=shape,
             )
         )
@@ -184,7 +185,8 @@ def _options_text(options: dict) -> str:
 
 
 def cases(quick: bool) -> list[BenchCase]:
-    """Every fc and conv kind of spec §15 with its floor and (if installed) the peer.
+    """Every fc and conv kind of spec §15 with its floor and (if installed) the peer, plus the
+    forward pass alone of the continuous fc case (the speed goal is stated for the forward).
 
     The shapes are the spec's timing cases; ``quick`` changes nothing.
     """
@@ -208,6 +210,21 @@ def cases(quick: bool) -> list[BenchCase]:
                     shape={"batch": FC_BATCH if kind == "fc" else CONV_INPUT[0]},
                 )
             )
+    options = FC_KINDS["continuous"]
+    group = f"continuous 784→100, B{FC_BATCH}, {_options_text(options)}, forward only"
+    found += _group_cases(
+        "fc", "continuous", options, FC_BATCH, group, peer, make_step=forward_only
+    )
+    found.append(
+        BenchCase(
+            SUITE,
+            group,
+            "nn.Linear",
+            "floor",
+            lambda: forward_only(floor("fc"), layer_input("fc")),
+            shape={"batch": FC_BATCH},
+        )
+    )
     return found
 
 

@@ -9,6 +9,7 @@ from paramlab.bench.cases import (
     discover_cases,
     discover_sweeps,
     forward_backward,
+    forward_only,
 )
 from paramlab.bench.memory import AllocationProfile, allocation_profile
 from paramlab.bench.timing import Timing, time_step
@@ -24,5 +25,6 @@ __all__ = [
     "discover_cases",
     "discover_sweeps",
     "forward_backward",
+    "forward_only",
     "time_step",
 ]

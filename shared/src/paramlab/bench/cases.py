@@ -25,6 +25,7 @@ __all__ = [
     "discover_cases",
     "discover_sweeps",
     "forward_backward",
+    "forward_only",
 ]
 
 BENCH_GROUP = "paramlab.bench"
@@ -90,6 +91,16 @@ def forward_backward(module: nn.Module, *inputs: Tensor) -> Callable[[], None]:
             out = out[0]
         loss = torch.view_as_real(out).sum() if out.is_complex() else out.sum()
         torch.autograd.grad(loss, params + grad_inputs, allow_unused=True)
+
+    return step
+
+
+def forward_only(module: nn.Module, *inputs: Tensor) -> Callable[[], None]:
+    """A step running ``module(*inputs)`` without autograd (inference)."""
+
+    def step() -> None:
+        with torch.no_grad():
+            module(*inputs)
 
     return step
 

@@ -132,7 +132,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="one shape per comparison")
     parser.add_argument("--suite", action="append", help="only this suite (repeatable)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
-    parser.add_argument("--min-run-time", type=float, default=1.0, help="seconds per case")
+    parser.add_argument(
+        "--min-run-time", type=float, default=0.5, help="seconds of timed calls per case"
+    )
     parser.add_argument("--readme", type=Path, help="also write the table into this file")
     parser.add_argument(
         "--scaling",
