@@ -1,5 +1,6 @@
-"""Functional helpers: kernel masks and group feature-map pooling."""
+"""Functional helpers: kernel masks, group feature-map pooling, grouped convolutions."""
 
+from ck_g_cnn.nn.functional.conv import grouped_conv2d
 from ck_g_cnn.nn.functional.masking import (
     circular_mask,
     circular_mask_smooth,
@@ -17,4 +18,5 @@ __all__ = [
     "distance_mask_smooth",
     "group_distance_mask_smooth",
     "group_max_pooling_Rn",
+    "grouped_conv2d",
 ]

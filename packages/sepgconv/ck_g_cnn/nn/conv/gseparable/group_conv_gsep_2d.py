@@ -1,9 +1,9 @@
 """Sim(2) group convolution separable over rotations, scales and the plane, per channel pair."""
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
+import ck_g_cnn.nn.functional as gF
 from ck_g_cnn.groups import SO2xRplus
 from ck_g_cnn.nn.conv.ck_g_conv import GroupConvBase
 from ck_g_cnn.nn.kernels import Sim2GroupKernelGSeparable2D
@@ -38,11 +38,11 @@ class GroupConvGSeparable2D(GroupConvBase):
         y = torch.einsum("birshw,ogir->bogishw", x, kernels_SO2[..., 0, 0])
         y = torch.einsum("bogishw,otis->bogtihw", y, kernels_Rplus[..., 0, 0])
         groups = self.out_channels * nr_out * ns_out
-        y = F.conv2d(
+        y = gF.grouped_conv2d(
             y.reshape(b, groups * self.in_channels, h, w),
             kernels_R.reshape(groups, self.in_channels, k, k),
+            groups=groups,
             padding=self.padding,
             stride=self.stride,
-            groups=groups,
         )
         return self.to_group_map(y, self.out_channels, nr_out * ns_out), (rotations, scales)

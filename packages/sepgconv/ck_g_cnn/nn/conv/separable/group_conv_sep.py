@@ -3,6 +3,7 @@
 import torch.nn.functional as F
 from torch import Tensor
 
+import ck_g_cnn.nn.functional as gF
 from ck_g_cnn.groups import SO2, Rplus, SO2xRplus
 from ck_g_cnn.nn.conv.ck_g_conv import GroupConvBase
 from ck_g_cnn.nn.kernels import (
@@ -35,11 +36,11 @@ class GroupConvSeparable(GroupConvBase):
         n_out, n_in, k = sampled_group_elements.shape[0], grid_H.shape[0], self.kernel_size
         channels = self.out_channels * n_out
         y = F.conv2d(x.flatten(1, 2), kernels_H.reshape(channels, self.in_channels * n_in, 1, 1))
-        y = F.conv2d(
+        y = gF.grouped_conv2d(
             y,
             kernels_R.reshape(channels, 1, k, k),
+            groups=channels,
             padding=self.padding,
             stride=self.stride,
-            groups=channels,
         )
         return self.to_group_map(y, self.out_channels, n_out), sampled_group_elements

@@ -4,6 +4,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+import ck_g_cnn.nn.functional as gF
 from ck_g_cnn.groups import SO2xRplus
 from ck_g_cnn.nn.conv.ck_g_conv import GroupConvBase
 from ck_g_cnn.nn.kernels import Sim2GroupKernelSeparable2D
@@ -41,11 +42,11 @@ class GroupConvSeparable2D(GroupConvBase):
         ).view(b, self.out_channels, nr_out, ns_in, h, w)
         y = torch.einsum("bogshw,ots->bogthw", y, kernels_Rplus[:, :, 0, :, 0, 0])
         channels = self.out_channels * nr_out * ns_out
-        y = F.conv2d(
+        y = gF.grouped_conv2d(
             y.reshape(b, channels, h, w),
             kernels_R.reshape(channels, 1, k, k),
+            groups=channels,
             padding=self.padding,
             stride=self.stride,
-            groups=channels,
         )
         return self.to_group_map(y, self.out_channels, nr_out * ns_out), (rotations, scales)
