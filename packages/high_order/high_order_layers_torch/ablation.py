@@ -4,19 +4,18 @@ Every backbone conv is a high-order convolution: each input patch value passes t
 learned function per (input, output) link — a piecewise Lagrange polynomial (continuous or
 discontinuous, ``segments=2``), a single polynomial, or a Fourier series, with ``n=3`` nodes or
 terms — and the results are summed. The layers are nonlinear themselves, so the backbone adds
-no ReLU (as in the original's high-order CNNs); batch norm keeps inputs near [-1, 1], where
-the nodes lie.
+no ReLU; in its place every conv input is divided by its per-sample maximum magnitude
+(``MaxAbsNormalizationND``, as the original's high-order CNNs normalise between layers), which
+keeps it in [-1, 1], where the nodes lie and outside which the polynomials extrapolate.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from torch import nn
-
 from paramlab.ablation import Parameterization
 
-from .layers import high_order_convolution_layers
+from .layers import MaxAbsNormalizationND, high_order_convolution_layers
 
 __all__ = ["parameterizations"]
 
@@ -56,7 +55,7 @@ def parameterizations() -> list[Parameterization]:
             name=f"high-order-{name}",
             summary=f"high-order conv, {summary} per link, n=3 (high-order-layers-torch)",
             conv=partial(_conv, layer_type=layer_type, extra=extra),
-            activation=nn.Identity,
+            activation=MaxAbsNormalizationND,
         )
         for name, (layer_type, extra, summary) in _VARIANTS.items()
     ]
