@@ -37,6 +37,9 @@ PACKAGES = sorted(
 )
 # The stack every session installs; `nox -s pin` resolves everything else around it.
 TORCH_STACK = ["torch==2.11.0", "torchvision==0.26.0", "torchaudio==2.11.0"]
+# Published peers timed beside ours in `nox -s bench` only.
+BENCH_PEERS = ["complexPyTorch==0.4"]
+SHADOWED_PEER = "high-order-layers-torch==2.6.0"
 # One thread per test process keeps timings stable on small machines.
 TEST_ENV = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # Scripts run from a package folder still find the repository's data root.
@@ -122,9 +125,19 @@ def demo(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Time every installed parameterization against its floor, original and peers."""
-    install(session, "./shared", *(f"./packages/{p}" for p in PACKAGES))
-    args = session.posargs or ["--out", "bench", "--readme", "README.md"]
-    session.run("paramlab", "bench", *args, env={"OMP_NUM_THREADS": str(os.cpu_count() or 1)})
+    install(
+        session,
+        "./shared[bench]",
+        *(f"./packages/{p}" for p in PACKAGES),
+        *BENCH_PEERS,
+    )
+    # The published high-order-layers-torch has packages/high_order's import name: it goes into
+    # a folder of its own, which paramlab.bench.peers loads under another name.
+    peers = Path(session.create_tmp()) / "peers"
+    session.install("--no-deps", "--target", str(peers), SHADOWED_PEER)
+    args = session.posargs or ["--out", "bench", "--readme", "README.md", "--scaling"]
+    env = {"OMP_NUM_THREADS": str(os.cpu_count() or 1), "PARAMLAB_BENCH_PEERS": str(peers)}
+    session.run("paramlab", "bench", *args, env=env)
 
 
 @nox.session
