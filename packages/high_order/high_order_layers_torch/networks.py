@@ -269,6 +269,51 @@ def _check_lengths(layers: int, **lists: Any) -> None:
             )
 
 
+def _conv_stack(
+    factory: Callable[..., nn.Module],
+    layer_type: list[str],
+    n: list[int],
+    channels: list[int],
+    segments: list[int],
+    kernel_size: list[int],
+    stride: list[int] | None,
+    padding: int,
+    rescale_output: bool,
+    periodicity: float | None,
+    normalization: Callable[[int], nn.Module] | None,
+) -> list[nn.Module]:
+    """channels[i] -> channels[i + 1] high-order (transposed) convs from ``factory``, each
+    followed by ``normalization(channels[i + 1])`` when given; per-layer lists checked."""
+    count = len(channels) - 1
+    _check_lengths(
+        count,
+        layer_type=layer_type,
+        n=n,
+        segments=segments,
+        kernel_size=kernel_size,
+        stride=stride,
+    )
+    layers: list[nn.Module] = []
+    for i in range(count):
+        layers.append(
+            factory(
+                layer_type=layer_type[i],
+                n=n[i],
+                in_channels=channels[i],
+                out_channels=channels[i + 1],
+                kernel_size=kernel_size[i],
+                segments=segments[i],
+                rescale_output=rescale_output,
+                periodicity=periodicity,
+                stride=1 if stride is None else stride[i],
+                padding=padding,
+            )
+        )
+        if normalization is not None:
+            layers.append(normalization(channels[i + 1]))
+    return layers
+
+
 class HighOrderFullyConvolutionalNetwork(nn.Module):
     """Stack of high-order convolutions (+ ``normalization(channels)``), then global average
     pooling (``pooling`` "1d"/"2d"/"3d", or None) and flatten. Keys ``model.{i}.conv.weight``.
@@ -302,33 +347,19 @@ class HighOrderFullyConvolutionalNetwork(nn.Module):
         self.kernel_size = kernel_size
         self.stride = scalar_to_list(stride, size)
         self._padding = padding
-        count = len(channels) - 1
-        _check_lengths(
-            count,
-            layer_type=self.layer_type,
-            n=self.n,
-            segments=self.segments,
-            kernel_size=kernel_size,
-            stride=self.stride,
+        layers = _conv_stack(
+            high_order_convolution_layers,
+            self.layer_type,
+            self.n,
+            channels,
+            self.segments,
+            kernel_size,
+            self.stride,
+            padding,
+            rescale_output,
+            periodicity,
+            normalization,
         )
-        layers: list[nn.Module] = []
-        for i in range(count):
-            layers.append(
-                high_order_convolution_layers(
-                    layer_type=self.layer_type[i],
-                    n=self.n[i],
-                    in_channels=channels[i],
-                    out_channels=channels[i + 1],
-                    kernel_size=kernel_size[i],
-                    segments=self.segments[i],
-                    rescale_output=rescale_output,
-                    periodicity=periodicity,
-                    stride=1 if self.stride is None else self.stride[i],
-                    padding=padding,
-                )
-            )
-            if normalization is not None:
-                layers.append(normalization(channels[i + 1]))
         pools = {
             "1d": lambda: nn.AdaptiveAvgPool1d(1),
             "2d": lambda: nn.AdaptiveAvgPool2d((1, 1)),
@@ -378,33 +409,19 @@ class HighOrderFullyDeconvolutionalNetwork(nn.Module):
         self._stride = scalar_to_list(stride, size)
         self._padding = padding
         self._in_channels = channels[0]
-        count = len(channels) - 1
-        _check_lengths(
-            count,
-            layer_type=self._layer_type,
-            n=self._n,
-            segments=self._segments,
-            kernel_size=kernel_size,
-            stride=self._stride,
+        layers = _conv_stack(
+            high_order_convolution_transpose_layers,
+            self._layer_type,
+            self._n,
+            channels,
+            self._segments,
+            kernel_size,
+            self._stride,
+            padding,
+            rescale_output,
+            periodicity,
+            normalization,
         )
-        layers: list[nn.Module] = []
-        for i in range(count):
-            layers.append(
-                high_order_convolution_transpose_layers(
-                    layer_type=self._layer_type[i],
-                    n=self._n[i],
-                    in_channels=channels[i],
-                    out_channels=channels[i + 1],
-                    kernel_size=kernel_size[i],
-                    segments=self._segments[i],
-                    rescale_output=rescale_output,
-                    periodicity=periodicity,
-                    stride=1 if self._stride is None else self._stride[i],
-                    padding=padding,
-                )
-            )
-            if normalization is not None:
-                layers.append(normalization(channels[i + 1]))
         self.model = nn.Sequential(*layers)
 
     @property
