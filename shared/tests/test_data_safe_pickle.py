@@ -64,3 +64,30 @@ def test_python2_strings_are_read_as_latin1():
     assert load_data_pickle(io.BytesIO(data)) == {"label": "caf\xe9"}
     with pytest.raises(UnicodeDecodeError):
         load_data_pickle(io.BytesIO(data), encoding="ASCII")
+
+
+class Point:
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+
+    def __reduce__(self):
+        return (Point, (self.x, self.y))
+
+
+def test_allow_adds_exactly_the_given_globals():
+    data = pickle.dumps([Point(1, 2.5), np.arange(3)], protocol=2)
+    key = (Point.__module__, "Point")
+    with pytest.raises(UnsafePickleError, match=r"Point: not allowed"):
+        load_data_pickle(io.BytesIO(data))
+
+    class Stand:
+        def __init__(self, x, y):
+            self.args = (x, y)
+
+    # the global resolves to the object given, never to the module the pickle names
+    loaded = load_data_pickle(io.BytesIO(data), allow={key: Stand})
+    assert isinstance(loaded[0], Stand) and loaded[0].args == (1, 2.5)
+    np.testing.assert_array_equal(loaded[1], np.arange(3))
+    evil = pickle.dumps([Point(1, 2), Payload()], protocol=2)
+    with pytest.raises(UnsafePickleError, match=r"\w+\.system"):
+        load_data_pickle(io.BytesIO(evil), allow={key: Point})

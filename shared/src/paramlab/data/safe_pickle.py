@@ -12,6 +12,7 @@ import _codecs
 import collections
 import os
 import pickle
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,13 +47,20 @@ class UnsafePickleError(pickle.UnpicklingError):
 
 
 class _DataUnpickler(pickle.Unpickler):
-    def __init__(self, file: BinaryIO, source: str, encoding: str):
+    def __init__(
+        self,
+        file: BinaryIO,
+        source: str,
+        encoding: str,
+        allow: Mapping[tuple[str, str], object] | None = None,
+    ):
         super().__init__(file, encoding=encoding)
         self.source = source
+        self.allowed = {**_ALLOWED, **(allow or {})}
 
     def find_class(self, module: str, name: str):
         try:
-            return _ALLOWED[(module, name)]
+            return self.allowed[(module, name)]
         except KeyError:
             raise UnsafePickleError(
                 f"{self.source}: refusing to unpickle {module}.{name}: not allowed in a data "
@@ -61,9 +69,18 @@ class _DataUnpickler(pickle.Unpickler):
             ) from None
 
 
-def load_data_pickle(source: str | os.PathLike | BinaryIO, encoding: str = "latin1"):
+def load_data_pickle(
+    source: str | os.PathLike | BinaryIO,
+    encoding: str = "latin1",
+    allow: Mapping[tuple[str, str], object] | None = None,
+):
     """Unpickle a data file, a path or an open binary file, allowing only builtins and numpy
     arrays/scalars; raises :class:`UnsafePickleError` naming the file for anything else.
+
+    ``allow`` adds entries ``(module, name) -> object`` for a format that pickles a few classes of
+    its own (e.g. MusicNet's interval trees): a global the pickle names is resolved to exactly the
+    object given (the pickle's module is never imported), and is then called by the pickle with
+    data arguments, so list only classes whose construction runs no code of the file's choosing.
 
     The file is streamed (a multi-gigabyte feature pickle is not held twice in memory).
     ``encoding='latin1'`` reads Python 2 pickles such as the CIFAR batches; it does not affect
@@ -72,5 +89,5 @@ def load_data_pickle(source: str | os.PathLike | BinaryIO, encoding: str = "lati
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         with open(path, "rb") as handle:
-            return _DataUnpickler(handle, str(path), encoding).load()
-    return _DataUnpickler(source, str(getattr(source, "name", "<file>")), encoding).load()
+            return _DataUnpickler(handle, str(path), encoding, allow).load()
+    return _DataUnpickler(source, str(getattr(source, "name", "<file>")), encoding, allow).load()
