@@ -72,14 +72,22 @@ def test_mnist_read_from_real_format_files(tmp_path):
     assert len(load_torchvision("mnist", "train", root=tmp_path)) == 6
 
 
-def test_torchvision_integrity_failure_is_a_corrupt_error(tmp_path):
-    pytest.importorskip("torchvision")
+def test_empty_cifar_files_are_a_corrupt_error_naming_the_file(tmp_path):
     for relative in CATALOG["CIFAR-10"].files:
         touch(tmp_path, relative)
     with pytest.raises(DatasetCorruptError) as info:
         load_torchvision("cifar10", root=tmp_path)
-    assert "'CIFAR-10' is corrupt" in str(info.value)
-    assert str(tmp_path / "cifar-10-batches-py") in str(info.value)
+    assert "'cifar10' is corrupt" in str(info.value)
+    assert str(tmp_path / "cifar-10-batches-py" / "data_batch_1") in str(info.value)
+    assert "cifar-10-python.tar.gz" in str(info.value)
+
+
+def test_torchvision_integrity_failure_is_a_corrupt_error(tmp_path):
+    pytest.importorskip("torchvision")
+    touch(tmp_path, "train_32x32.mat")
+    with pytest.raises(DatasetCorruptError) as info:
+        load_torchvision("svhn", root=tmp_path)
+    assert "'SVHN' is corrupt" in str(info.value)
 
 
 def test_missing_torchvision_dataset(tmp_path):
@@ -103,3 +111,42 @@ def test_missing_torchvision_names_the_extra(tmp_path, monkeypatch):
         touch(tmp_path, relative)
     with pytest.raises(ImportError, match=r"pip install 'paramlab-shared\[vision\]'"):
         load_torchvision("mnist", root=tmp_path)
+
+
+def write_cifar10(root: Path, rng) -> None:
+    import pickle
+
+    folder = root / "cifar-10-batches-py"
+    folder.mkdir(parents=True)
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        data = rng.integers(0, 256, size=(3, 3072), dtype=np.uint8)
+        (folder / name).write_bytes(pickle.dumps({"data": data, "labels": [1, 7, 3]}))
+    names = [f"class{i}" for i in range(10)]
+    (folder / "batches.meta").write_bytes(pickle.dumps({"label_names": names}))
+
+
+def test_cifar_items_equal_torchvision_reading_of_the_same_files(tmp_path, monkeypatch):
+    datasets = pytest.importorskip("torchvision.datasets")
+    write_cifar10(tmp_path, np.random.default_rng(0))
+    monkeypatch.setattr(datasets.CIFAR10, "_check_integrity", lambda self: True)
+    monkeypatch.setattr("torchvision.datasets.cifar.check_integrity", lambda *a, **k: True)
+    reference = datasets.CIFAR10(str(tmp_path), train=False, download=False)
+    ours = load_torchvision("cifar10", "test", root=tmp_path, target_transform=lambda t: t + 10)
+    assert len(ours) == len(reference) == 3
+    assert ours.classes == reference.classes
+    assert ours.targets == reference.targets
+    np.testing.assert_array_equal(ours.data, reference.data)
+    for index in range(3):
+        (image, target), (expected, label) = ours[index], reference[index]
+        assert image.mode == expected.mode == "RGB"
+        np.testing.assert_array_equal(np.asarray(image), np.asarray(expected))
+        assert target == label + 10
+
+
+def test_cifar_batch_that_runs_code_is_refused(tmp_path):
+    write_cifar10(tmp_path, np.random.default_rng(0))
+    (tmp_path / "cifar-10-batches-py" / "test_batch").write_bytes(
+        b"cos\nsystem\n(S'echo unsafe'\ntR."
+    )
+    with pytest.raises(DatasetCorruptError, match="refusing to unpickle os.system"):
+        load_torchvision("cifar10", "test", root=tmp_path)

@@ -23,9 +23,11 @@ __all__ = [
     "CIFAR_MEAN",
     "CIFAR_STD",
     "CifarDataset",
+    "CifarImages",
     "load_cifar",
     "load_cifar_arrays",
     "read_cifar_batch",
+    "read_cifar_classes",
 ]
 
 # name -> (folder, train files, test files, label key, classes file, classes key)
@@ -73,9 +75,11 @@ def read_cifar_batch(path: str | Path, name: str = "cifar10") -> tuple[np.ndarra
         images = np.asarray(batch["data"], dtype=np.uint8)
         labels = np.asarray(batch[label_key], dtype=np.int64)
     except Exception as error:
-        raise DatasetCorruptError(
-            name, path, f"unreadable batch ({error})", "re-download it"
-        ) from error
+        title, cls = _TITLES[name]
+        remedy = "re-obtain it: " + _HOW.format(
+            title=title, archive=f"{title.lower()}-python.tar.gz", cls=cls
+        )
+        raise DatasetCorruptError(name, path, f"unreadable batch ({error})", remedy) from error
     if images.ndim != 2 or images.shape[1] != 3072 or len(images) != len(labels):
         raise DatasetCorruptError(
             name,
@@ -119,6 +123,47 @@ def load_cifar_arrays(
     return images, np.concatenate([p[1] for p in parts])
 
 
+def read_cifar_classes(name: str, root: str | Path | None = None) -> list[str]:
+    """The class names from the split's meta file, or ``[]`` when the meta file is absent."""
+    folder, *_, meta_file, meta_key = CIFAR_LAYOUT[name]
+    meta = resolve_data_root(root) / folder / meta_file
+    return list(load_data_pickle(meta)[meta_key]) if meta.is_file() else []
+
+
+class CifarImages(Dataset):
+    """torchvision's ``CIFAR10`` / ``CIFAR100`` items, (PIL RGB image, int label) passed through
+    ``transform`` / ``target_transform``, read with the data-only unpickler instead of
+    torchvision's ``pickle.load``; same ``data`` (N, 32, 32, 3) uint8, ``targets``, ``classes``.
+    """
+
+    def __init__(
+        self,
+        name: str = "cifar10",
+        split: str = "train",
+        root: str | Path | None = None,
+        transform: Callable | None = None,
+        target_transform: Callable | None = None,
+    ):
+        self.data, labels = load_cifar_arrays(name, split, root, channels_last=True)
+        self.targets = labels.tolist()
+        self.classes = read_cifar_classes(name, root)
+        self.transform = transform
+        self.target_transform = target_transform
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __getitem__(self, index: int):
+        from PIL import Image
+
+        image, target = Image.fromarray(self.data[index]), self.targets[index]
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return image, target
+
+
 class CifarDataset(Dataset):
     """(image (3, 32, 32) float32 in [0, 1] or normalised, label int64), torchvision-like
     attributes ``data`` (N, 32, 32, 3) uint8, ``targets`` and ``classes``."""
@@ -134,9 +179,7 @@ class CifarDataset(Dataset):
         images, labels = load_cifar_arrays(name, split, root)
         self.data = images.transpose(0, 2, 3, 1)
         self.targets = labels.tolist()
-        folder, *_, meta_file, meta_key = CIFAR_LAYOUT[name]
-        meta = resolve_data_root(root) / folder / meta_file
-        self.classes = list(load_data_pickle(meta)[meta_key]) if meta.is_file() else []
+        self.classes = read_cifar_classes(name, root)
         tensor = torch.from_numpy(images).float().div_(255.0)
         if normalize:
             mean = torch.tensor(CIFAR_MEAN[name]).view(1, 3, 1, 1)

@@ -2,8 +2,10 @@
 
 ``load_torchvision(name, split)`` checks the files with ``require_files`` first (so a missing
 dataset is a ``DatasetNotFoundError`` naming path and remedy), then builds the torchvision
-dataset with ``download=False``; torchvision's own integrity failure (md5 of CIFAR/SVHN/STL
-files) becomes a ``DatasetCorruptError``. torchvision is imported only here, on use.
+dataset with ``download=False``; torchvision's own integrity failure (md5 of SVHN/STL files)
+becomes a ``DatasetCorruptError``. torchvision is imported only here, on use. CIFAR batches are
+pickles, which torchvision opens with ``pickle.load``: they are read with the data-only
+unpickler instead (``paramlab.data.cifar.CifarImages``), giving the same items.
 """
 
 from collections.abc import Callable
@@ -12,6 +14,7 @@ from pathlib import Path
 from torch.utils.data import Dataset
 
 from paramlab.data.catalog import CATALOG, require_files
+from paramlab.data.cifar import CIFAR_LAYOUT, CifarImages
 from paramlab.data.errors import DatasetCorruptError
 
 __all__ = ["TORCHVISION_DATASETS", "load_torchvision"]
@@ -41,12 +44,15 @@ def load_torchvision(
 ) -> Dataset:
     """``name`` in ``TORCHVISION_DATASETS``, ``split`` 'train' or 'test'; items are torchvision's.
 
-    CIFAR and MNIST take ``train=split == 'train'``; SVHN and STL-10 take ``split``.
+    CIFAR items come from :class:`~paramlab.data.cifar.CifarImages` (same items, no code in a
+    data file runs); MNIST takes ``train=split == 'train'``; SVHN and STL-10 take ``split``.
     """
     if name not in TORCHVISION_DATASETS:
         raise ValueError(f"name={name!r} must be one of {sorted(TORCHVISION_DATASETS)}")
     if split not in ("train", "test"):
         raise ValueError(f"split={split!r} must be 'train' or 'test'")
+    if name in CIFAR_LAYOUT:
+        return CifarImages(name, split, root, transform, target_transform)
     class_name, catalog_name = TORCHVISION_DATASETS[name]
     files = _SPLIT_FILES.get(name, {}).get(split)
     data_root = require_files(catalog_name, root, files)
