@@ -42,6 +42,8 @@ __all__ = [
     "LowOrderMLP",
     "HighOrderMLPList",
     "HighOrderMLP",
+    "HighOrderMultiMLP",
+    "HighOrderMLPMixerBlock",
     "scalar_to_list",
     "HighOrderFullyConvolutionalNetwork",
     "HighOrderFullyDeconvolutionalNetwork",
@@ -250,6 +252,130 @@ class HighOrderMLP(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.model(x)
+
+
+class HighOrderMultiMLP(nn.Module):
+    """Input layer, then ``replicas`` parallel high-order MLP columns whose outputs are summed,
+    then the output layer:
+
+        h = act(norm(input_layer(x))),  y = output_layer(act(norm(drop(Σ_k column_k(h)))))
+
+    Each column is a :class:`HighOrderMLP` hidden_width → hidden_width with ``hidden_layers``
+    hidden layers, ``n_hidden`` nodes and ``hidden_segments`` segments everywhere (the
+    arguments the original passed to its columns). The original could not be built (it made
+    each column another HighOrderMultiMLP, recursing without end, and read an undefined
+    ``input_list``); the attributes and state_dict keys are the ones it declares:
+    ``input_layer.*``, ``layer_list.{i}.*`` / ``model_in.{i}.*`` (input side),
+    ``replica_list.{k}.<HighOrderMLP keys>``, ``output_list.{i}.*`` / ``model_out.{i}.*`` and
+    ``output_layer.*`` (output side), the same tensors under both names as in HighOrderMLP.
+    ``scale``, ``rescale_output`` and ``initialization`` have no effect, as in HighOrderMLP.
+    """
+
+    def __init__(
+        self,
+        layer_type: str,
+        n: int,
+        replicas: int,
+        in_width: int,
+        out_width: int,
+        hidden_layers: int,
+        hidden_width: int,
+        scale: float = 2.0,
+        n_in: int | None = None,
+        n_out: int | None = None,
+        n_hidden: int | None = None,
+        rescale_output: bool = False,
+        periodicity: float | None = None,
+        non_linearity: nn.Module | None = None,
+        in_segments: int | None = None,
+        out_segments: int | None = None,
+        hidden_segments: int | None = None,
+        normalization: Callable[[], nn.Module] | None = None,
+        resnet: bool = False,
+        device: Any = "cpu",
+        layer_type_in: str | None = None,
+        initialization: str = "constant_random",
+        dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        if replicas < 1:
+            raise ValueError(f"replicas={replicas} must be at least 1")
+        self.replicas = replicas
+        self.layer_list = nn.ModuleList()
+        self.output_list = nn.ModuleList()
+        self.replica_list = nn.ModuleList()
+        n_in = n_in or n
+        n_hidden = n_hidden or n
+        n_out = n_out or n
+        common = dict(
+            rescale_output=rescale_output, scale=scale, periodicity=periodicity, device=device
+        )
+        self.dropout_layer = nn.Dropout(p=dropout)
+        self.input_layer = high_order_fc_layers(
+            layer_type=layer_type_in or layer_type,
+            n=n_in,
+            in_features=in_width,
+            out_features=hidden_width,
+            segments=in_segments,
+            **common,
+        )
+        self.layer_list.append(self.input_layer)
+        self.layer_list.extend(_between(normalization, non_linearity, None))
+        for _ in range(replicas):
+            self.replica_list.append(
+                HighOrderMLP(
+                    layer_type=layer_type,
+                    n=n,
+                    in_width=hidden_width,
+                    out_width=hidden_width,
+                    hidden_layers=hidden_layers,
+                    hidden_width=hidden_width,
+                    n_in=n_hidden,
+                    n_out=n_hidden,
+                    n_hidden=n_hidden,
+                    non_linearity=non_linearity,
+                    in_segments=hidden_segments,
+                    out_segments=hidden_segments,
+                    hidden_segments=hidden_segments,
+                    normalization=normalization,
+                    resnet=resnet,
+                    layer_type_in=layer_type_in,
+                    initialization=initialization,
+                    dropout=dropout,
+                    **common,
+                )
+            )
+        if dropout > 0:
+            self.output_list.append(self.dropout_layer)
+        self.output_list.extend(_between(normalization, non_linearity, None))
+        self.output_layer = high_order_fc_layers(
+            layer_type=layer_type,
+            n=n_out,
+            in_features=hidden_width,
+            out_features=out_width,
+            segments=out_segments,
+            **common,
+        )
+        self.output_list.append(self.output_layer)
+        self.model_in = nn.Sequential(*self.layer_list)
+        self.model_out = nn.Sequential(*self.output_list)
+
+    def extra_repr(self) -> str:
+        return f"replicas={self.replicas}"
+
+    def forward(self, x: Tensor) -> Tensor:
+        """[B, in_width] -> [B, out_width]."""
+        hidden = self.model_in(x)
+        total = self.replica_list[0](hidden)
+        for column in self.replica_list[1:]:
+            total = total + column(hidden)
+        return self.model_out(total)
+
+
+class HighOrderMLPMixerBlock(nn.Module):
+    """The original's empty placeholder (a comment points to the MLP-Mixer paper, Tolstikhin
+    et al. 2021): it builds, holds no parameters and defines no forward, so calling it raises
+    NotImplementedError. Kept only so that code importing the name keeps importing."""
 
 
 def scalar_to_list(val: Any, size: int) -> Any:
