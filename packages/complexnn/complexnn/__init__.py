@@ -35,6 +35,7 @@ from .bn import (
     whiten_2x2,
 )
 from .conv import (
+    CONV_IMPLS,
     IMPLS,
     ComplexConv1d,
     ComplexConv2d,
@@ -45,6 +46,7 @@ from .conv import (
     ComplexWeightNormConv1d,
     ComplexWeightNormConv2d,
     ComplexWeightNormConv3d,
+    choose_impl,
     complex_conv1d,
     complex_conv2d,
     complex_conv3d,
@@ -104,7 +106,9 @@ except PackageNotFoundError:
     __version__ = "0.1.0"
 
 __all__ = [
+    "CONV_IMPLS",
     "IMPLS",
+    "choose_impl",
     "CReLU",
     "Cardioid",
     "ComplexAdaptiveAvgPool1d",

@@ -15,7 +15,7 @@ import importlib.util
 import torch
 from torch import Tensor, nn
 
-from complexnn.conv import IMPLS, ComplexConv2d
+from complexnn.conv import CONV_IMPLS, ComplexConv2d
 from paramlab.bench import BenchCase, forward_backward
 
 __all__ = [
@@ -75,7 +75,8 @@ def peer_available() -> bool:
 
 
 def cases(quick: bool) -> list[BenchCase]:
-    """Floor, every ``impl`` and (if installed) complexPyTorch for each shape of spec §14.
+    """Floor, every ``impl`` (``'auto'``, the default, included) and (if installed)
+    complexPyTorch for each shape of spec §14.
 
     The shapes are small, so ``quick`` keeps them all.
     """
@@ -89,7 +90,7 @@ def cases(quick: bool) -> list[BenchCase]:
             return forward_backward(build_floor(channels), real_input(x).requires_grad_())
 
         found.append(BenchCase(SUITE, group, "nn.Conv2d, equal FLOPs", "floor", floor, shape=shape))
-        for impl in IMPLS:
+        for impl in CONV_IMPLS:
             found.append(
                 BenchCase(
                     SUITE,

@@ -4,9 +4,13 @@
 torch's real layer gives ``weight`` (``(out, in/groups, *k)``, transposed:
 ``(in, out/groups, *k)``), the bias as ``bias_real`` / ``bias_imag`` (``(out,)``). No
 conjugation anywhere. ``impl`` selects how the complex product is computed; all give the same
-result up to float rounding:
+result up to float rounding (the parameters and the state dict do not depend on it):
 
-* ``'native'``: torch's complex convolution on ``torch.complex(A, B)``;
+* ``'auto'`` (default): chosen per call by :func:`choose_impl` from the input's device and the
+  input channels per group (on CPU ``'block'`` for at most 4, else ``'gauss'``; elsewhere
+  ``'native'``), the fastest in the package's measurements (README, "Choice of ``impl``");
+* ``'native'``: torch's complex convolution on ``torch.complex(A, B)`` (which itself runs three
+  real convolutions, the Gauss trick);
 * ``'split'``: four real convolutions (``paramlab.complex.complex_bilinear(method='four')``,
   the tutorial / complexPyTorch ``apply_complex``);
 * ``'gauss'``: three real convolutions (Gauss/Karatsuba, ``method='gauss'``);
@@ -41,7 +45,10 @@ from .init import InitSpec, init_complex_weight, sqrt_init_
 from .utils import as_complex
 
 __all__ = [
+    "AUTO_BLOCK_MAX_IN",
+    "CONV_IMPLS",
     "IMPLS",
+    "choose_impl",
     "complex_conv",
     "complex_conv1d",
     "complex_conv2d",
@@ -61,9 +68,27 @@ __all__ = [
 ]
 
 IMPLS = ("native", "split", "block", "gauss")
+CONV_IMPLS = ("auto", *IMPLS)
+# impl='auto' on CPU: the block kernel up to this many input channels per group, Gauss above.
+AUTO_BLOCK_MAX_IN = 4
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 _CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def choose_impl(device: torch.device | str, in_per_group: int) -> str:
+    """What ``impl='auto'`` runs for an input on ``device`` with ``in_per_group`` input channels
+    per group.
+
+    CPU: ``'block'`` (one real convolution with the ``[[A, −B], [B, A]]`` kernel) when
+    ``in_per_group <= AUTO_BLOCK_MAX_IN`` — with so few channels the work per real convolution is
+    small and one call beats three — else ``'gauss'`` (three real convolutions, the algorithm of
+    torch's complex convolution without its complex/real copies). Every other device (CUDA, MPS,
+    ...): ``'native'``, i.e. torch's own complex path (cuDNN there); not measured in this package.
+    """
+    if torch.device(device).type != "cpu":
+        return "native"
+    return "block" if in_per_group <= AUTO_BLOCK_MAX_IN else "gauss"
 
 
 def complex_product(
@@ -80,9 +105,12 @@ def complex_product(
 
     ``x`` is complex; the weight parts are real and are cast to ``x``'s real dtype, so the
     output keeps ``x``'s complex dtype. ``channel_dim`` is the feature axis (1 for conv, -1 for
-    linear), used by ``impl='block'``.
+    linear), used by ``impl='block'``. ``impl='auto'`` resolves with :func:`choose_impl`.
     """
     w_re, w_im = weight_real.to(x.real.dtype), weight_imag.to(x.real.dtype)
+    if impl == "auto":
+        in_per_group = w_re.shape[0] // groups if transposed else w_re.shape[1]
+        impl = choose_impl(x.device, in_per_group)
     if impl == "native":
         return op(x, torch.complex(w_re, w_im))
     if impl in ("split", "gauss"):
@@ -93,7 +121,7 @@ def complex_product(
         inp = split_to_grouped(complex_to_split(x, dim=channel_dim), groups, dim=channel_dim)
         out = op(inp, block)
         return split_to_complex(grouped_to_split(out, groups, dim=channel_dim), dim=channel_dim)
-    raise ValueError(f"impl={impl!r} must be one of {IMPLS}")
+    raise ValueError(f"impl={impl!r} must be one of {CONV_IMPLS}")
 
 
 def _add_bias(y: Tensor, bias: Tensor | None, channel_dim: int = 1) -> Tensor:
@@ -111,7 +139,7 @@ def complex_conv(
     *,
     dims: int = 2,
     transposed: bool = False,
-    impl: str = "native",
+    impl: str = "auto",
     stride=1,
     padding=0,
     dilation=1,
@@ -143,14 +171,14 @@ def complex_conv(
 
 
 def _functional(dims: int, transposed: bool):
-    def fn(x: Tensor, weight: Tensor, bias: Tensor | None = None, impl: str = "native", **kw):
+    def fn(x: Tensor, weight: Tensor, bias: Tensor | None = None, impl: str = "auto", **kw):
         return complex_conv(x, weight, bias, dims=dims, transposed=transposed, impl=impl, **kw)
 
     kind = "conv_transpose" if transposed else "conv"
     fn.__name__ = f"complex_{kind}{dims}d"
     fn.__doc__ = (
         f"Complex ``F.{kind}{dims}d``: ``(N, C_in, *{dims} spatial)`` complex -> complex; "
-        "``weight``/``bias`` complex. Keywords as torch's, plus ``impl``."
+        "``weight``/``bias`` complex. Keywords as torch's, plus ``impl`` (default ``'auto'``)."
     )
     return fn
 
@@ -183,7 +211,7 @@ class _ComplexConvNd(nn.Module):
         output_padding=0,
         init: InitSpec = "complex",
         criterion: str = "he",
-        impl: str = "native",
+        impl: str = "auto",
         spectral_parametrization: bool = False,
         device=None,
         dtype=None,
@@ -199,8 +227,8 @@ class _ComplexConvNd(nn.Module):
                 f"in_channels={in_channels} and out_channels={out_channels} must be divisible "
                 f"by groups={groups}"
             )
-        if impl not in IMPLS:
-            raise ValueError(f"impl={impl!r} must be one of {IMPLS}")
+        if impl not in CONV_IMPLS:
+            raise ValueError(f"impl={impl!r} must be one of {CONV_IMPLS}")
         if padding_mode not in _PADDING_MODES:
             raise ValueError(f"padding_mode={padding_mode!r} must be one of {_PADDING_MODES}")
         if isinstance(padding, str):
@@ -392,7 +420,7 @@ class _ComplexConvTransposeNd(_ComplexConvNd):
         padding_mode: str = "zeros",
         init: InitSpec = "complex",
         criterion: str = "he",
-        impl: str = "native",
+        impl: str = "auto",
         spectral_parametrization: bool = False,
         device=None,
         dtype=None,

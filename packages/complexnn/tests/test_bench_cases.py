@@ -14,7 +14,7 @@ from complexnn.bench import (
     peer_available,
     real_input,
 )
-from complexnn.conv import IMPLS
+from complexnn.conv import CONV_IMPLS
 
 
 def _reference(x, weight_real, weight_imag):
@@ -28,7 +28,7 @@ def _reference(x, weight_real, weight_imag):
 @pytest.mark.parametrize(("channels", "size"), SHAPES)
 def test_every_impl_computes_the_same_complex_convolution(channels, size):
     x = complex_input(2, channels, size).detach()
-    layers = {impl: build_ours(channels, impl) for impl in IMPLS}
+    layers = {impl: build_ours(channels, impl) for impl in CONV_IMPLS}
     reference = layers["native"]
     expected = _reference(x, reference.weight_real, reference.weight_imag)
     for impl, layer in layers.items():
@@ -53,7 +53,7 @@ def test_groups_have_floor_every_impl_and_the_peer_when_installed():
     assert len(groups) == len(SHAPES)
     for entries in groups.values():
         roles = [role for role, _ in entries]
-        assert roles.count("floor") == 1 and roles.count("ours") == len(IMPLS)
+        assert roles.count("floor") == 1 and roles.count("ours") == len(CONV_IMPLS)
         assert roles.count("peer") == (1 if peer_available() else 0)
     assert {case.shape["batch"] for case in found} == {32}
 

@@ -255,7 +255,7 @@ def test_parameters_state_dict_and_purity(crandn):
     x = crandn(2, 4, 5, 5, dtype=torch.complex64)
     assert_state_dict_roundtrip(lambda: ComplexConv2d(4, 6, 3, groups=2, padding=1), layer, x)
     assert_forward_pure(layer, x)
-    assert "impl='native'" in repr(layer)
+    assert "impl='auto'" in repr(layer)
 
 
 @pytest.mark.parametrize(
