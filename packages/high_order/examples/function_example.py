@@ -16,7 +16,7 @@ import matplotlib
 import numpy as np
 import torch
 from high_order_layers_torch.layers import high_order_fc_layers
-from high_order_layers_torch.modules import select_optimizer
+from high_order_layers_torch.modules import needs_create_graph, select_optimizer
 from omegaconf import DictConfig
 from torch import nn
 from torch.nn import functional as F
@@ -51,7 +51,13 @@ class FunctionDataset(Dataset):
         return self.x[idx], self.y[idx]
 
 
-_LEARNING_RATES = {"adam": 0.001, "lion": 0.001, "sophia": 0.01, "sparse_lion": 0.001}
+_LEARNING_RATES = {
+    "adam": 0.001,
+    "lion": 0.001,
+    "sophia": 0.01,
+    "sparse_lion": 0.001,
+    "adahessian": 1.0,
+}
 
 
 class PolynomialFunctionApproximation(pl.LightningModule):
@@ -93,6 +99,11 @@ class PolynomialFunctionApproximation(pl.LightningModule):
         opt.step()
         self.log("loss", loss, prog_bar=True)
         return {"loss": loss}
+
+    def backward(self, loss, *args, **kwargs):
+        if needs_create_graph(self.optimizer):
+            kwargs.setdefault("create_graph", True)
+        super().backward(loss, *args, **kwargs)
 
     def train_dataloader(self):
         return DataLoader(FunctionDataset(), batch_size=4)

@@ -11,7 +11,7 @@ import os
 import hydra
 import lightning.pytorch as pl
 import torch
-from high_order_layers_torch.modules import ImageClassifier, resolve_accelerator
+from high_order_layers_torch.modules import ImageClassifier, resolve_accelerator, select_optimizer
 from high_order_layers_torch.networks import (
     HighOrderFullyConvolutionalNetwork,
     HighOrderFullyDeconvolutionalNetwork,
@@ -75,8 +75,10 @@ class Net(ImageClassifier):
 
     def configure_optimizers(self):
         cfg = self.cfg.optimizer
+        if cfg.name == "adahessian":
+            return select_optimizer(self.parameters(), cfg)[0]
         if cfg.name != "adam":
-            raise ValueError(f"Optimizer {cfg.name} not recognized: the VAE example uses adam")
+            raise ValueError(f"Optimizer {cfg.name} not recognized: use adam or adahessian")
         optimizer = optim.Adam(self.parameters(), lr=cfg.lr)
         if cfg.gamma is None:
             scheduler = optim.lr_scheduler.ReduceLROnPlateau(

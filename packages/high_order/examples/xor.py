@@ -15,7 +15,7 @@ import lightning.pytorch as pl
 import matplotlib
 import torch
 from high_order_layers_torch.layers import high_order_fc_layers
-from high_order_layers_torch.modules import select_optimizer
+from high_order_layers_torch.modules import needs_create_graph, select_optimizer
 from omegaconf import DictConfig
 from torch import nn
 from torch.nn import functional as F
@@ -99,12 +99,19 @@ class NDFunctionApproximation(pl.LightningModule):
         self.log("loss", loss)
         return {"loss": loss}
 
+    def backward(self, loss, *args, **kwargs):
+        if needs_create_graph(self.optimizer):
+            kwargs.setdefault("create_graph", True)
+        super().backward(loss, *args, **kwargs)
+
     def train_dataloader(self):
         return DataLoader(XorDataset(), batch_size=self.batch_size)
 
     def configure_optimizers(self):
-        if self.optimizer not in ("lion", "sophia", "adam"):
-            raise ValueError(f"optimizer must be lion, sophia or adam, got {self.optimizer}")
+        if self.optimizer not in ("lion", "sophia", "adam", "adahessian"):
+            raise ValueError(
+                f"optimizer must be lion, sophia, adam or adahessian, got {self.optimizer}"
+            )
         cfg = DictConfig({"name": self.optimizer, "lr": self.lr, "rho": 0.035, "scheduler": None})
         return select_optimizer(self.parameters(), cfg)[0]
 

@@ -2,7 +2,8 @@
 
 * :func:`select_optimizer` — the examples' ``optimizer`` config group: adam / lion (+ plateau or
   exponential scheduler), sophia (official SophiaG, never given Hessian updates, as the
-  examples do), sparse_lion, lbfgs.
+  examples do), adahessian (:class:`~high_order_layers_torch.adahessian.Adahessian`; the
+  LightningModules here then back-propagate with ``create_graph=True``), sparse_lion, lbfgs.
 * :func:`resolve_accelerator` — "gpu"/"cuda" fall back to "auto" when no GPU is present.
 * :func:`image_splits` — (train, val, test) datasets for ``mnist`` / ``cifar10`` / ``cifar100``
   (torchvision's on-disk formats, never downloaded) or the embedded ``digits``, scaled to
@@ -30,6 +31,7 @@ from torch.utils.data import DataLoader, Dataset, random_split
 
 from paramlab.data import DatasetNotFoundError, load_digits, resolve_data_root
 
+from .adahessian import Adahessian
 from .layers import high_order_fc_layers
 from .networks import (
     HighOrderFullyConvolutionalNetwork,
@@ -44,6 +46,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "resolve_accelerator",
     "select_optimizer",
+    "needs_create_graph",
     "lightning_optimizers",
     "image_splits",
     "ImageClassifier",
@@ -68,13 +71,30 @@ def resolve_accelerator(name: str) -> str:
     return name
 
 
+def needs_create_graph(name: str) -> bool:
+    """Whether the optimizer ``name`` needs ``backward(create_graph=True)`` (AdaHessian's
+    Hessian-vector products differentiate the gradient)."""
+    return name == "adahessian"
+
+
 def select_optimizer(parameters: Any, cfg: Any) -> tuple[optim.Optimizer, Any]:
     """(optimizer, scheduler or None) from an ``optimizer`` config (name, lr, …).
 
     adam / lion get ReduceLROnPlateau (``scheduler: plateau``, the default), ExponentialLR
-    (``exponential``) or no scheduler (``null``).
+    (``exponential``) or no scheduler (``null``). adahessian reads betas, eps, weight_decay
+    and hessian_power (defaults: ``config/optimizer/adahessian.yaml``'s values).
     """
     name = cfg.name
+    if name == "adahessian":
+        optimizer = Adahessian(
+            parameters,
+            lr=cfg.lr,
+            betas=tuple(cfg.get("betas", (0.9, 0.999))),
+            eps=cfg.get("eps", 1e-4),
+            weight_decay=cfg.get("weight_decay", 0.0),
+            hessian_power=cfg.get("hessian_power", 1.0),
+        )
+        return optimizer, None
     if name == "adam":
         optimizer = optim.Adam(parameters, lr=cfg.lr)
     elif name == "lion":
@@ -87,7 +107,8 @@ def select_optimizer(parameters: Any, cfg: Any) -> tuple[optim.Optimizer, Any]:
         return optim.LBFGS(parameters, lr=1, max_iter=20, history_size=100), None
     else:
         raise ValueError(
-            f"Optimizer {name} not recognized: use adam, lion, sophia, sparse_lion or lbfgs"
+            f"Optimizer {name} not recognized: use adam, lion, sophia, adahessian, sparse_lion "
+            "or lbfgs"
         )
     scheduler_name = cfg.get("scheduler", "plateau")
     if scheduler_name is None:
@@ -263,6 +284,12 @@ class ImageClassifier(pl.LightningModule):
     def configure_optimizers(self) -> Any:
         return lightning_optimizers(self.parameters(), self.cfg.optimizer)
 
+    def backward(self, loss: torch.Tensor, *args: Any, **kwargs: Any) -> None:
+        """Automatic and manual (``manual_backward``) optimisation both land here."""
+        if needs_create_graph(self.cfg.optimizer.name):
+            kwargs.setdefault("create_graph", True)
+        super().backward(loss, *args, **kwargs)
+
 
 def select_network(cfg: Any, device: str | None = None) -> nn.Module:
     """The model of ``cfg.net``: ``model_type`` high_order_input | high_order |
@@ -371,6 +398,11 @@ class _PredictionNet(pl.LightningModule):
 
     def configure_optimizers(self) -> Any:
         return lightning_optimizers(self.parameters(), self.cfg.optimizer, monitor="train_loss")
+
+    def backward(self, loss: torch.Tensor, *args: Any, **kwargs: Any) -> None:
+        if needs_create_graph(self.cfg.optimizer.name):
+            kwargs.setdefault("create_graph", True)
+        super().backward(loss, *args, **kwargs)
 
 
 class ClassificationNet(_PredictionNet):
