@@ -52,6 +52,18 @@ def scatter_segment_values(values: Tensor, start: Tensor, num_nodes: int, dim: i
     return values.new_zeros(shape).scatter(dim, index, values)
 
 
+def _image_channels(values: Tensor) -> Tensor:
+    """[B, C, H, W, V] -> [B, C·V, H, W] (channel c·V + v) in channels-last memory, one copy.
+
+    Channels-last is the layout the original's expansion (a permute of [V, B, C, H, W]) hands
+    to its convolution, and the one oneDNN convolves fastest on CPU, backward included; only
+    the memory order differs from a contiguous result, not the values or the shape.
+    """
+    batch, channels, height, width, variables = values.shape
+    out = values.permute(0, 2, 3, 1, 4).reshape(batch, height, width, channels * variables)
+    return out.permute(0, 3, 1, 2)
+
+
 class BasisExpand:
     """All n basis functions of ``basis`` at x: ``__call__(x) -> [n, *x.shape]``."""
 
@@ -68,9 +80,11 @@ class BasisExpand:
         return self.values(x).movedim(-1, 0)
 
     def channels(self, x: Tensor) -> Tensor:
-        """[B, C, *spatial] -> [B, C·n, *spatial], channel index c·n + j."""
-        out = self.values(x).movedim(-1, 2)
-        return out.reshape(x.shape[0], -1, *x.shape[2:])
+        """[B, C, *spatial] -> [B, C·n, *spatial], channel index c·n + j (2-d: channels-last)."""
+        values = self.values(x)
+        if x.dim() == 4:
+            return _image_channels(values)
+        return values.movedim(-1, 2).reshape(x.shape[0], -1, *x.shape[2:])
 
 
 class _PiecewiseExpandBase:
@@ -103,8 +117,14 @@ class _PiecewiseExpandBase:
         return scatter_segment_values(values, start, self._variables).movedim(-1, 0)
 
     def channels(self, x: Tensor) -> Tensor:
-        """[B, C, *spatial] -> [B, C·V, *spatial], channel index c·V + v."""
+        """[B, C, *spatial] -> [B, C·V, *spatial], channel index c·V + v (2-d: channels-last,
+        scattered directly into [B, H, W, C, V] memory)."""
         start, values = self._local(x)
+        if x.dim() == 4:
+            out = scatter_segment_values(
+                values.permute(0, 2, 3, 1, 4), start.permute(0, 2, 3, 1), self._variables
+            )
+            return out.flatten(3).permute(0, 3, 1, 2)
         out = scatter_segment_values(values.movedim(-1, 2), start, self._variables, dim=2)
         return out.reshape(x.shape[0], -1, *x.shape[2:])
 

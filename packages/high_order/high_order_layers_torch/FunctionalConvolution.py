@@ -206,7 +206,8 @@ class _HighOrderConvolution(nn.Module):
         """[B, C, *spatial] -> [B, O, *spatial']."""
         if self.periodicity is not None:
             x = make_periodic(x, self.periodicity)
-        return self.conv(self.poly(x)) * self._rescale
+        out = self.conv(self.poly(x))
+        return out if self._rescale == 1.0 else out * self._rescale
 
 
 class FourierConvolution(_HighOrderConvolution):

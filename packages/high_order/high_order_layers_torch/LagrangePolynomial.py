@@ -38,6 +38,7 @@ __all__ = [
     "LagrangeBasis",
     "LagrangeBasis1",
     "get_lagrange_basis",
+    "fourier_terms",
     "FourierBasis",
     "LagrangeBasisND",
     "LagrangeBasisPiecewiseND",
@@ -113,6 +114,32 @@ def get_lagrange_basis(n: int, length: float = 2.0) -> LagrangeBasis | LagrangeB
     return LagrangeBasis(n, length=length)
 
 
+def fourier_terms(x: Tensor, n: int, length: float, dim: int = -1, constant: bool = True) -> Tensor:
+    """The first n Fourier terms of period L at x, stacked along a new dimension ``dim``.
+
+    Terms in the original's order (spec §3.4): 0.5, sin(2π·1·x/L), cos(2π·1·x/L),
+    sin(2π·2·x/L), …; ``constant=False`` leaves out the leading 0.5 (n − 1 terms), which the
+    fully connected layer adds as a bias instead. Every angle is (x·2πi)/L, the original's order
+    of operations, once per frequency i for its sine and cosine. Each term is one elementwise
+    pass over x in x's own memory order and the stack writing them side by side is the only
+    copy, so a caller picks the memory layout of the result through x's strides and ``dim``
+    (the original looped the same way but then permuted a [n, *S] stack into place).
+
+    x (*S) -> (*S with n, or n − 1, entries inserted at ``dim``).
+    """
+    terms = [x.new_tensor(0.5).expand_as(x)] if constant else []
+    for i in range(1, n // 2 + 1):
+        angle = x * (2.0 * math.pi * i) / length
+        terms.append(angle.sin())
+        if 2 * i < n:
+            terms.append(angle.cos())
+    if not terms:
+        shape = list(x.shape)
+        shape.insert(dim % (x.dim() + 1), 0)
+        return x.new_empty(shape)
+    return torch.stack(terms, dim)
+
+
 class FourierBasis:
     """Fourier terms with period L: 0.5, sin(2π·1·x/L), cos(2π·1·x/L), sin(2π·2·x/L), …
 
@@ -123,13 +150,9 @@ class FourierBasis:
         self.length = length
         self.num_basis = None
 
-    def values(self, x: Tensor, n: int) -> Tensor:
-        """(*S,) -> (*S, n)."""
-        j = torch.arange(n, device=x.device)
-        frequency = ((j + 1) // 2).to(x.dtype)
-        angle = (2.0 * math.pi * frequency) * x.unsqueeze(-1) / self.length
-        terms = torch.where(j % 2 == 1, torch.sin(angle), torch.cos(angle))
-        return torch.where(j == 0, torch.full_like(terms, 0.5), terms)
+    def values(self, x: Tensor, n: int, dim: int = -1) -> Tensor:
+        """(*S,) -> (*S, n), or the n terms at ``dim`` (:func:`fourier_terms`)."""
+        return fourier_terms(x, n, self.length, dim)
 
     def __call__(self, x: Tensor, j: int) -> Tensor:
         return self.values(x, j + 1)[..., j]
@@ -203,6 +226,14 @@ class FourierExpand(BasisExpand):
     def __init__(self, n: int, length: float):
         super().__init__(FourierBasis(length=length), n)
 
+    def channels(self, x: Tensor) -> Tensor:
+        """[B, C, *spatial] -> [B, C·n, *spatial], channel index c·n + j; 2-d images are
+        stacked straight into channels-last memory [B, H, W, C, n]."""
+        if x.dim() == 4:
+            terms = fourier_terms(x.permute(0, 2, 3, 1), self.n, self.basis.length)
+            return terms.flatten(3).permute(0, 3, 1, 2)
+        return fourier_terms(x, self.n, self.basis.length, dim=2).flatten(1, 2)
+
 
 class PiecewisePolynomialExpand(PiecewiseExpand):
     def __init__(self, n: int, segments: int, length: float = 2.0):
@@ -252,8 +283,22 @@ class LagrangePolyProd(BasisProd):
 
 
 class FourierSeriesFlat(BasisFlat):
+    """y_{b,o} = Σ_i Σ_k ψ_k(x_{b,i}) w[o,i,k] with the n Fourier terms ψ of period L."""
+
     def __init__(self, n: int, length: float = 1.0, **kwargs):
         super().__init__(n, FourierBasis(length))
+
+    def interpolate(self, x: Tensor, w: Tensor) -> Tensor:
+        """x [B, I], w [O, I, n] -> [B, O].
+
+        The constant term contributes 0.5·Σ_i w[o, i, 0] whatever x is, so it is a bias; the
+        other n − 1 terms are laid out [B, n − 1, I] (frequency-major, the layout they are
+        computed in) against the weight viewed the same way, in one addmm.
+        """
+        terms = fourier_terms(x, self.num_basis, self.basis.length, dim=1, constant=False)
+        bias = 0.5 * w[:, :, 0].sum(1)
+        weight = w[:, :, 1:].transpose(1, 2).reshape(w.shape[0], -1)
+        return torch.addmm(bias, terms.reshape(x.shape[0], -1), weight.t())
 
 
 __all__ += _basis_module.__all__
