@@ -102,9 +102,14 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def ablation(session: nox.Session) -> None:
-    """Compare every installed parameterization inside one ResNet on the embedded digits."""
+    """The README's main job: every installed parameterization inside one ResNet on the embedded
+    digits, two seeds, widths scaled to one parameter budget, one run per CPU core at a time."""
     install(session, "./shared[ablation]", *(f"./packages/{p}" for p in PACKAGES))
     args = session.posargs or [
+        "--budget-params",
+        "100000",
+        "--jobs",
+        str(os.cpu_count() or 1),
         "--out",
         "runs/ablation",
         "--figure",

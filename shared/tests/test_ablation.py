@@ -13,7 +13,15 @@ from paramlab.ablation.budget import width_for_budget
 from paramlab.ablation.cli import main
 from paramlab.ablation.registry import Parameterization, RegistryError, available, real
 from paramlab.ablation.report import summarize
-from paramlab.ablation.runner import RunConfig, build_model, count_trainable, run_dir, run_one
+from paramlab.ablation.runner import (
+    RunConfig,
+    RunConfigError,
+    build_model,
+    count_trainable,
+    make_optimizer,
+    run_dir,
+    run_one,
+)
 
 TINY = RunConfig(method="real", seed=0, epochs=2, width=4, batch_size=128, image_size=8)
 
@@ -106,9 +114,8 @@ def _final_weights(out, config):
     return state["model"]
 
 
-def test_interrupted_run_resumes_to_the_same_weights_and_is_not_repeated(tmp_path, monkeypatch):
-    straight = run_one(real, TINY, tmp_path / "straight")
-
+def _interrupt_in_second_epoch(monkeypatch, config, out):
+    """Run ``config`` into ``out`` and kill it while it saves its second epoch's checkpoint."""
     import paramlab.train.loop as loop
 
     original_save, saves = loop.save_checkpoint, []
@@ -121,17 +128,51 @@ def test_interrupted_run_resumes_to_the_same_weights_and_is_not_repeated(tmp_pat
 
     monkeypatch.setattr(loop, "save_checkpoint", save_then_die)
     with pytest.raises(KeyboardInterrupt):
-        run_one(real, TINY, tmp_path / "resumed")
-    assert not (run_dir(tmp_path / "resumed", "real", 0) / "result.json").exists()
+        run_one(real, config, out)
     monkeypatch.setattr(loop, "save_checkpoint", original_save)
+    assert not (run_dir(out, config.method, config.seed) / "result.json").exists()
+    assert (run_dir(out, config.method, config.seed) / "checkpoint.pt").is_file()
+
+
+def test_interrupted_run_resumes_to_the_same_weights_and_is_not_repeated(tmp_path, monkeypatch):
+    straight = run_one(real, TINY, tmp_path / "straight")
+    _interrupt_in_second_epoch(monkeypatch, TINY, tmp_path / "resumed")
     resumed = run_one(real, TINY, tmp_path / "resumed")
 
     assert resumed["test_accuracy"] == straight["test_accuracy"]
     for key, value in _final_weights(tmp_path / "straight", TINY).items():
         assert torch.equal(value, _final_weights(tmp_path / "resumed", TINY)[key]), key
 
+    import paramlab.train.loop as loop
+
     monkeypatch.setattr(loop, "fit", lambda *a, **k: pytest.fail("a finished run was repeated"))
     assert run_one(real, TINY, tmp_path / "resumed") == resumed
+
+
+def test_a_folder_of_another_recipe_is_never_reused_or_overwritten(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    finished = run_one(real, TINY, out)
+    result_path = run_dir(out, "real", 0) / "result.json"
+    before = result_path.read_bytes()
+    with pytest.raises(RunConfigError, match=r"lr: 0\.003 there, 0\.01 now"):
+        run_one(real, replace(TINY, lr=0.01), out)
+    assert result_path.read_bytes() == before
+    assert run_one(real, TINY, out) == finished
+
+    _interrupt_in_second_epoch(monkeypatch, replace(TINY, seed=1), out)
+    with pytest.raises(RunConfigError, match="optimizer: 'adamw' there, 'sgd' now"):
+        run_one(real, replace(TINY, seed=1, optimizer="sgd"), out)
+
+
+def test_optimizers_of_the_recipe():
+    params = [nn.Parameter(torch.zeros(3))]
+    adamw = make_optimizer(replace(TINY, lr=0.01, weight_decay=0.1), params)
+    assert isinstance(adamw, torch.optim.AdamW)
+    assert adamw.defaults["lr"] == 0.01 and adamw.defaults["weight_decay"] == 0.1
+    sgd = make_optimizer(replace(TINY, optimizer="sgd"), params)
+    assert isinstance(sgd, torch.optim.SGD) and sgd.defaults["nesterov"]
+    with pytest.raises(ValueError, match="optimizer='lamb' must be one of adamw, sgd"):
+        make_optimizer(replace(TINY, optimizer="lamb"), params)
 
 
 def test_summary_statistics_over_seeds():
@@ -208,3 +249,39 @@ def test_torchrun_launcher_trains_with_two_processes(tmp_path):
     result = json.loads((run_dir(out, "real", 0) / "result.json").read_text())
     assert result["world_size"] == 2
     assert 0.0 <= result["test_accuracy"] <= 1.0
+
+
+def _weights(out, seed):
+    return _final_weights(out, replace(TINY, seed=seed))
+
+
+def test_two_jobs_train_the_same_runs_as_one_process_and_resume(tmp_path, monkeypatch, capsys):
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(_cli_args(one, "--epochs", "2", "--threads", "1")) == 0
+    # seed 0 of the two-job ablation was interrupted, so a worker resumes it
+    _interrupt_in_second_epoch(monkeypatch, TINY, two)
+    assert main(_cli_args(two, "--epochs", "2", "--jobs", "2", "--threads", "1")) == 0
+    printed = capsys.readouterr().out
+    assert "real seed 0: test accuracy" in printed and "real seed 1: test accuracy" in printed
+    for seed in (0, 1):
+        first = json.loads((run_dir(one, "real", seed) / "result.json").read_text())
+        second = json.loads((run_dir(two, "real", seed) / "result.json").read_text())
+        assert first["config"] == second["config"]
+        assert first["test_accuracy"] == second["test_accuracy"]
+        for key, value in _weights(one, seed).items():
+            assert torch.equal(value, _weights(two, seed)[key]), (seed, key)
+    assert any(not torch.equal(v, _weights(one, 1)[k]) for k, v in _weights(one, 0).items())
+    assert json.loads((two / "results.json").read_text())["runs"] == [
+        json.loads((run_dir(two, "real", seed) / "result.json").read_text()) for seed in (0, 1)
+    ]
+
+    stamps = [(run_dir(two, "real", s) / "result.json").stat().st_mtime_ns for s in (0, 1)]
+    assert main(_cli_args(two, "--epochs", "2", "--jobs", "2")) == 0
+    assert stamps == [(run_dir(two, "real", s) / "result.json").stat().st_mtime_ns for s in (0, 1)]
+
+
+def test_cli_rejects_bad_jobs():
+    with pytest.raises(SystemExit, match="--jobs must be at least 1"):
+        main(["--methods", "real", "--jobs", "0"])
+    with pytest.raises(SystemExit, match="with --launcher torchrun every run already uses"):
+        main(["--methods", "real", "--jobs", "2", "--launcher", "torchrun"])

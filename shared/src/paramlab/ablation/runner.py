@@ -1,8 +1,10 @@
 """One ablation run: train a method on the backbone for one seed, measure it, save the result.
 
-Each run owns ``<out>/runs/<method>/seed<seed>/``: ``checkpoint.pt`` (after every epoch, atomic),
-``metrics.csv`` and, when finished, ``result.json``. A run with a ``result.json`` is done and is
-never repeated; an interrupted one resumes from its checkpoint.
+Each run owns ``<out>/runs/<method>/seed<seed>/``: ``config.json`` (the recipe it was started
+with), ``checkpoint.pt`` (after every epoch, atomic), ``metrics.csv`` and, when finished,
+``result.json``. A run with a ``result.json`` is done and is never repeated; an interrupted one
+resumes from its checkpoint. A folder holding a run of another recipe is never reused or
+overwritten: the run stops with :class:`RunConfigError`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,15 @@ from paramlab.train import (
     wrap_model,
 )
 
-__all__ = ["RunConfig", "count_trainable", "run_dir", "run_one"]
+__all__ = [
+    "OPTIMIZERS",
+    "RunConfig",
+    "RunConfigError",
+    "count_trainable",
+    "make_optimizer",
+    "run_dir",
+    "run_one",
+]
 
 
 @dataclass(frozen=True)
@@ -43,14 +53,37 @@ class RunConfig:
     method: str
     seed: int
     dataset: str = "digits"
-    epochs: int = 8
+    epochs: int = 10
     depth: int = 8
     width: int = 16
     batch_size: int = 64
-    lr: float = 0.05
-    momentum: float = 0.9
+    optimizer: str = "adamw"
+    lr: float = 3e-3
     weight_decay: float = 5e-4
-    image_size: int = 16
+    image_size: int = 8
+
+
+OPTIMIZERS = ("adamw", "sgd")
+
+
+def make_optimizer(config: RunConfig, parameters) -> torch.optim.Optimizer:
+    """``adamw`` (AdamW) or ``sgd`` (Nesterov momentum 0.9) at ``config.lr`` and
+    ``config.weight_decay``; the one-cycle schedule sets the rate of every step."""
+    if config.optimizer == "adamw":
+        return torch.optim.AdamW(parameters, lr=config.lr, weight_decay=config.weight_decay)
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(
+            parameters,
+            lr=config.lr,
+            momentum=0.9,
+            weight_decay=config.weight_decay,
+            nesterov=True,
+        )
+    raise ValueError(f"optimizer={config.optimizer!r} must be one of {', '.join(OPTIMIZERS)}")
+
+
+class RunConfigError(RuntimeError):
+    """A run folder already holds a run started with another configuration."""
 
 
 def run_dir(out: Path, method: str, seed: int) -> Path:
@@ -74,6 +107,19 @@ def _write_json_atomic(path: Path, payload: dict) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temp, path)
+
+
+def _check_config(folder: Path, saved: dict | None, config: RunConfig) -> None:
+    """Stop unless the configuration saved in ``folder`` (if any) is ``config``."""
+    current = asdict(config)
+    if saved is None or saved == current:
+        return
+    changed = sorted(key for key in {**saved, **current} if saved.get(key) != current.get(key))
+    details = ", ".join(f"{k}: {saved.get(k)!r} there, {current.get(k)!r} now" for k in changed)
+    raise RunConfigError(
+        f"{folder} holds a run of another configuration ({details}); pass another --out "
+        "or move that folder away"
+    )
 
 
 @torch.no_grad()
@@ -121,10 +167,17 @@ def run_one(
     dist = dist or DistInfo()
     device = torch.device(device)
     folder = run_dir(out, config.method, config.seed)
-    result_path = folder / "result.json"
+    result_path, config_path = folder / "result.json", folder / "config.json"
     if result_path.is_file():
-        return json.loads(result_path.read_text())
-    folder.mkdir(parents=True, exist_ok=True)
+        result = json.loads(result_path.read_text())
+        _check_config(folder, result.get("config"), config)
+        return result
+    if config_path.is_file():
+        _check_config(folder, json.loads(config_path.read_text()), config)
+    elif dist.is_main:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_json_atomic(config_path, asdict(config))
+    started, started_cpu = time.perf_counter(), time.process_time()
 
     seed_everything(config.seed)
     train = load_dataset(config.dataset, "train", data_root, config.image_size)
@@ -132,15 +185,11 @@ def run_one(
     model = build_model(method, config).to(device)
     trainable = count_trainable(model)
     net = wrap_model(model, dist)
-    optimizer = torch.optim.SGD(
-        net.parameters(),
-        lr=config.lr,
-        momentum=config.momentum,
-        weight_decay=config.weight_decay,
-        nesterov=True,
-    )
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs)
+    optimizer = make_optimizer(config, net.parameters())
     loader = make_loader(train, config.batch_size, seed=config.seed, dist=dist)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=config.lr, total_steps=config.epochs * len(loader)
+    )
     logger = MetricsLogger(folder, append=True, enabled=dist.is_main, config=asdict(config))
     with logger:
         fit(
@@ -150,6 +199,7 @@ def run_one(
             epochs=config.epochs,
             device=device,
             scheduler=scheduler,
+            scheduler_interval="step",
             checkpoint_path=folder / "checkpoint.pt",
             resume=True,
             logger=logger,
@@ -180,5 +230,8 @@ def run_one(
         "inference_images_per_second": _throughput(model, images, device),
         "peak_training_bytes": _peak_training_bytes(model, *first_batch, device),
     }
+    # this session's share of the run (a resumed run counts from where it resumed)
+    result["wall_seconds"] = time.perf_counter() - started
+    result["cpu_seconds"] = time.process_time() - started_cpu
     _write_json_atomic(result_path, result)
     return result
