@@ -9,10 +9,14 @@ high-order-layers-torch==2.6.0``, ``PARAMLAB_BENCH_PEERS=DIR``) and
 ``_peer_high_order_layers_torch``. Without it, the peer cases are not offered.
 
 Before a peer is timed, ours and the peer get the same random weights (state_dict, strict) and
-their outputs are compared, so both compute the same function. Shapes (spec §15): fc 784→100
-at batch 128 (n=5, S=4 for the piecewise kinds), conv 3→16 with 5x5 kernels on 64×3×32×32
-(n=3, S=2). Every case times a forward and backward pass on inputs in [−1, 1] that require a
-gradient, except the one group marked "forward only" (no autograd).
+their outputs are compared, so both compute the same function. Shapes: spec §15's fc 784→100
+at batch 128 (n=5, S=4 for the piecewise kinds) and conv 3→16 with 5x5 kernels on
+64×3×32×32 (n=3, S=2); and the suite-wide conv shapes of every parameterization: 3x3 kernels
+(padding 1) from 32→32 and 64→64 channels on 32x32 inputs at batch 64 and 128, against a
+bias-free ``nn.Conv2d`` of the same shape. The peer joins those groups except at 64→64, batch
+128, where one of its steps takes seconds (the group label says so). Every case times a forward
+and backward pass on inputs in [−1, 1] that require a gradient, except the one group marked
+"forward only" (no autograd).
 """
 
 from __future__ import annotations
@@ -27,7 +31,18 @@ from high_order_layers_torch.layers import high_order_convolution_layers, high_o
 from paramlab.bench import BenchCase, Sweep, forward_backward, forward_only
 from paramlab.bench.peers import find_shadowed_package, import_shadowed
 
-__all__ = ["CONV_KINDS", "FC_KINDS", "build", "cases", "load_peer", "peer_available", "sweeps"]
+__all__ = [
+    "CONV_KINDS",
+    "FC_KINDS",
+    "SQUARE_BATCHES",
+    "SQUARE_CHANNELS",
+    "build",
+    "cases",
+    "load_peer",
+    "peer_available",
+    "square_conv",
+    "sweeps",
+]
 
 SUITE = "high_order"
 IMPORT_NAME = "high_order_layers_torch"
@@ -44,6 +59,12 @@ FC_KINDS = {
 }
 CONV = {"in_channels": 3, "out_channels": 16, "kernel_size": 5}
 CONV_INPUT = (64, 3, 32, 32)
+# The suite-wide conv shapes (3x3, padding 1, C→C on 32x32, batch 64 and 128).
+SQUARE_CHANNELS = (32, 64)
+SQUARE_BATCHES = (64, 128)
+SQUARE_SIZE = 32
+# Shapes (channels, batch) whose groups leave the peer out (its steps take seconds).
+PEERLESS_SQUARES = {(64, 128)}
 CONV_KINDS = {
     "continuous2d": {"n": 3, "segments": 2},
     "discontinuous2d": {"n": 3, "segments": 2},
@@ -69,16 +90,23 @@ def load_peer() -> ModuleType:
     return import_shadowed(IMPORT_NAME, directory, PEER_ALIAS, submodules=("layers",)).layers
 
 
+def square_conv(channels: int) -> dict:
+    """The conv keywords of a suite-wide shape: channels→channels, 3x3, padding 1."""
+    return {"in_channels": channels, "out_channels": channels, "kernel_size": 3, "padding": 1}
+
+
 def build(
     kind: str,
     layer_type: str,
     options: dict,
     library: ModuleType | None = None,
     features: tuple[int, int] = (FC["in_features"], FC["out_features"]),
+    conv: dict | None = None,
 ):
     """One layer (``kind`` "fc" or "conv") of ``library`` (default: ours), random weights.
 
-    ``features`` is the fc layer's (in, out).
+    ``features`` is the fc layer's (in, out), ``conv`` the conv layer's keywords (default: spec
+    §15's 3→16 5x5).
 
     Every parameter is drawn from U(−1, 1) / fan-in with seed 0, so the same call gives the same
     weights in ours and in the peer (their state_dicts have the same keys and shapes).
@@ -96,7 +124,7 @@ def build(
                 layer_type=layer_type, in_features=in_features, out_features=out_features, **options
             )
         else:
-            layer = conv_factory(layer_type=layer_type, **CONV, **options)
+            layer = conv_factory(layer_type=layer_type, **(conv or CONV), **options)
     gen = torch.Generator().manual_seed(0)
     with torch.no_grad():
         for parameter in layer.parameters():
@@ -106,19 +134,27 @@ def build(
     return layer
 
 
-def layer_input(kind: str, batch: int = FC_BATCH, in_features: int = FC["in_features"]) -> Tensor:
-    """Seeded input in [−1, 1]: (batch, in_features) for fc, (64, 3, 32, 32) for conv."""
+def layer_input(
+    kind: str,
+    batch: int = FC_BATCH,
+    in_features: int = FC["in_features"],
+    image: tuple[int, int, int, int] = CONV_INPUT,
+) -> Tensor:
+    """Seeded input in [−1, 1]: (batch, in_features) for fc, ``image`` for conv."""
     gen = torch.Generator().manual_seed(1)
-    shape = (batch, in_features) if kind == "fc" else CONV_INPUT
+    shape = (batch, in_features) if kind == "fc" else image
     return (torch.rand(shape, generator=gen) * 2 - 1).requires_grad_()
 
 
-def floor(kind: str) -> nn.Module:
-    """The dense layer with the same input and output shape."""
+def floor(kind: str, conv: dict | None = None) -> nn.Module:
+    """The dense layer with the same input and output shape (``conv``: as :func:`build`; the
+    suite-wide shapes get no bias, like the high-order convs)."""
     torch.manual_seed(0)
     if kind == "fc":
         return nn.Linear(FC["in_features"], FC["out_features"])
-    return nn.Conv2d(CONV["in_channels"], CONV["out_channels"], CONV["kernel_size"])
+    if conv is None:
+        return nn.Conv2d(CONV["in_channels"], CONV["out_channels"], CONV["kernel_size"])
+    return nn.Conv2d(**conv, bias=False)
 
 
 def assert_same_outputs(ours: nn.Module, peer: nn.Module, x: Tensor) -> None:
@@ -129,11 +165,11 @@ def assert_same_outputs(ours: nn.Module, peer: nn.Module, x: Tensor) -> None:
     torch.testing.assert_close(actual, expected, rtol=1e-4, atol=1e-5 * scale)
 
 
-def _peer_step(kind, layer_type, options, batch, features, make_step=forward_backward):
-    ours = build(kind, layer_type, options, features=features)
-    peer = build(kind, layer_type, options, load_peer(), features=features)
+def _peer_step(kind, layer_type, options, batch, features, make_step, conv, image):
+    ours = build(kind, layer_type, options, features=features, conv=conv)
+    peer = build(kind, layer_type, options, load_peer(), features=features, conv=conv)
     peer.load_state_dict(ours.state_dict(), strict=True)
-    x = layer_input(kind, batch, features[0])
+    x = layer_input(kind, batch, features[0], image)
     assert_same_outputs(ours, peer, x)
     return make_step(peer, x)
 
@@ -147,12 +183,16 @@ def _group_cases(
     peer: bool,
     features: tuple[int, int] = (FC["in_features"], FC["out_features"]),
     make_step=forward_backward,
+    conv: dict | None = None,
+    image: tuple[int, int, int, int] = CONV_INPUT,
 ):
     shape = {"batch": batch, **options}
+    if conv is not None:
+        shape["channels"] = conv["in_channels"]
 
     def ours_step():
-        layer = build(kind, layer_type, options, features=features)
-        return make_step(layer, layer_input(kind, batch, features[0]))
+        layer = build(kind, layer_type, options, features=features, conv=conv)
+        return make_step(layer, layer_input(kind, batch, features[0], image))
 
     found = [
         BenchCase(
@@ -171,7 +211,9 @@ def _group_cases(
                 group,
                 f"{layer_type} ({PEER_DISTRIBUTION} 2.6.0)",
                 "peer",
-                lambda: _peer_step(kind, layer_type, options, batch, features, make_step),
+                lambda: _peer_step(
+                    kind, layer_type, options, batch, features, make_step, conv, image
+                ),
                 shape=shape,
             )
         )
@@ -184,11 +226,44 @@ def _options_text(options: dict) -> str:
     )
 
 
-def cases(quick: bool) -> list[BenchCase]:
-    """Every fc and conv kind of spec §15 with its floor and (if installed) the peer, plus the
-    forward pass alone of the continuous fc case (the speed goal is stated for the forward).
+def _square_cases(quick: bool, peer: bool) -> list[BenchCase]:
+    """Every conv kind at the suite-wide shapes, with the bias-free nn.Conv2d floor."""
+    found = []
+    for channels in SQUARE_CHANNELS[:1] if quick else SQUARE_CHANNELS:
+        conv = square_conv(channels)
+        for batch in SQUARE_BATCHES[:1] if quick else SQUARE_BATCHES:
+            image = (batch, channels, SQUARE_SIZE, SQUARE_SIZE)
+            with_peer = peer and (channels, batch) not in PEERLESS_SQUARES
+            for layer_type, options in CONV_KINDS.items():
+                group = (
+                    f"{layer_type} {channels}→{channels} 3x3, B{batch}, "
+                    f"{SQUARE_SIZE}x{SQUARE_SIZE}, {_options_text(options)}"
+                )
+                if peer and not with_peer:
+                    group += f" (no {PEER_DISTRIBUTION}: seconds per step)"
+                found += _group_cases(
+                    "conv", layer_type, options, batch, group, with_peer, conv=conv, image=image
+                )
+                found.append(
+                    BenchCase(
+                        SUITE,
+                        group,
+                        "nn.Conv2d",
+                        "floor",
+                        lambda conv=conv, image=image: forward_backward(
+                            floor("conv", conv), layer_input("conv", image=image)
+                        ),
+                        shape={"batch": batch, "channels": channels},
+                    )
+                )
+    return found
 
-    The shapes are the spec's timing cases; ``quick`` changes nothing.
+
+def cases(quick: bool) -> list[BenchCase]:
+    """Every fc and conv kind of spec §15 with its floor and (if installed) the peer, the
+    forward pass alone of the continuous fc case (the speed goal is stated for the forward),
+    and every conv kind at the suite-wide shapes (3x3, 32→32 and 64→64, 32x32, batch 64 and
+    128; ``quick``: 32→32 at batch 64 only).
     """
     peer = peer_available()
     found = []
@@ -225,7 +300,7 @@ def cases(quick: bool) -> list[BenchCase]:
             shape={"batch": FC_BATCH},
         )
     )
-    return found
+    return found + _square_cases(quick, peer)
 
 
 def sweeps(quick: bool) -> list[Sweep]:
