@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, List, Optional, Union  # noqa: UP035 (re-exported: star imports)
 
 import torch
 import torch.nn.functional as F
@@ -77,6 +77,9 @@ __all__ = [
     "math",
     "Callable",
     "Any",
+    "List",
+    "Optional",
+    "Union",
 ]
 
 

@@ -134,3 +134,12 @@ def test_mixer_block_is_the_original_placeholder():
     assert count_parameters(block) == 0
     with pytest.raises(NotImplementedError):
         block(torch.zeros(1, 2))
+
+
+def test_star_import_exposes_the_typing_names_the_original_tests_use():
+    """The original's modules had no __all__, so its tests take e.g. Union from a star import."""
+    namespace: dict = {}
+    exec("from high_order_layers_torch.networks import *", namespace)
+    assert {"Union", "Optional", "List", "HighOrderMultiMLP", "HighOrderMLPMixerBlock"} <= set(
+        namespace
+    )
