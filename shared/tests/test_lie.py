@@ -271,6 +271,14 @@ def test_so2xrplus_discretise_layout():
         for t in range(3):
             assert pairs[r * 3 + t].tolist() == [theta[r].item(), s[t].item()]
     assert SO2xRplus.discretise(4, 2.0).shape == (16, 2)
+    assert torch.equal(SO2xRplus.pairs(theta, s), pairs)
+
+
+def test_so2xrplus_pairs_order():
+    theta, s = torch.tensor([0.0, 1.0, 2.0]), torch.tensor([1.0, 1.5])
+    expected = [[0.0, 1.0], [0.0, 1.5], [1.0, 1.0], [1.0, 1.5], [2.0, 1.0], [2.0, 1.5]]
+    assert SO2xRplus.pairs(theta, s).tolist() == expected
+    assert SO2xRplus.pairs(theta[:1], s[:1]).shape == (1, 2)
 
 
 def test_so2_uniform_is_grid_plus_one_random_phase():

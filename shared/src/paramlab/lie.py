@@ -495,11 +495,14 @@ class SO2xRplus:
         return n_rot, n_scale
 
     @staticmethod
-    def _combine(theta: Tensor, s: Tensor, separable: bool):
-        if separable:
-            return theta, s
+    def pairs(theta: Tensor, s: Tensor) -> Tensor:
+        """(Nr), (Ns) -> (Nr * Ns, 2): all pairs [theta_r, s_t], rotation-major (row r * Ns + t)."""
         grid = torch.stack(torch.meshgrid(theta, s, indexing="ij"), dim=-1)
         return grid.reshape(-1, 2)
+
+    @classmethod
+    def _combine(cls, theta: Tensor, s: Tensor, separable: bool):
+        return (theta, s) if separable else cls.pairs(theta, s)
 
     @classmethod
     def discretise(

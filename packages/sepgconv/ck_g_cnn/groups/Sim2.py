@@ -6,7 +6,6 @@ state dicts). Elements are pairs [θ, s]. Kept from the original: ``determinant`
 Jacobian of an isotropic 2-D dilation is s²), scales are always discretised.
 """
 
-import torch
 from torch import Tensor
 
 from ck_g_cnn.groups.group import Group
@@ -63,8 +62,7 @@ class SO2xRplus(Group):
 
     def pairs(self, rotations: Tensor, scales: Tensor) -> Tensor:
         """([Nr], [Ns]) -> [Nr·Ns, 2], rotation-major (row r·Ns + t holds (θ_r, s_t))."""
-        grid = torch.meshgrid(rotations, scales, indexing="ij")
-        return torch.stack(grid, dim=-1).reshape(-1, 2)
+        return lie.SO2xRplus.pairs(rotations, scales)
 
     def sample(self, num_elements, method: str = "discretise", separable: bool = False):
         """Rotations with ``method``, scales always discretised; ``num_elements`` is [Nr, Ns] or
