@@ -41,6 +41,8 @@ class GroupKernel(nn.Module):
 
     group_type: type = nn.Module
     spatial_extent_is_max_scale = False
+    # True when every kernel value outside the disc inscribed in the k×k grid is exactly zero.
+    zero_outside_disc = False
 
     def __init__(
         self,
@@ -109,6 +111,7 @@ class SE2Rules:
 
     group_type = SO2
     spatial_extent_is_max_scale = False
+    zero_outside_disc = True
     group_dimension = 1
     transposed_full_kernel = False
     separable_h_net_fan_in_kernel = False

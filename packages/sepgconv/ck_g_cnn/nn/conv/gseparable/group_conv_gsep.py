@@ -1,6 +1,5 @@
 """Group convolution separable over H only: k_oi(x, h) = k^H_oi(h) k^R_oi(x)."""
 
-import torch.nn.functional as F
 from torch import Tensor
 
 from ck_g_cnn.groups import SO2, Rplus, SO2xRplus
@@ -35,5 +34,5 @@ class GroupConvGSeparable(GroupConvBase):
         n_out, n_in, k = sampled_group_elements.shape[0], grid_H.shape[0], self.kernel_size
         kernels = kernels_R.unsqueeze(3) * kernels_H
         weight = kernels.reshape(self.out_channels * n_out, self.in_channels * n_in, k, k)
-        y = F.conv2d(x.flatten(1, 2), weight, padding=self.padding, stride=self.stride)
+        y = self.dense_conv2d(x.flatten(1, 2), weight)
         return self.to_group_map(y, self.out_channels, n_out), sampled_group_elements

@@ -1,6 +1,5 @@
 """Non-separable group convolution: one full kernel k_oi(x, h) per channel pair."""
 
-import torch.nn.functional as F
 from torch import Tensor
 
 from ck_g_cnn.groups import SO2, Rplus, SO2xRplus
@@ -24,5 +23,5 @@ class GroupConv(GroupConvBase):
         kernels = self.kernel.sample(*self.kernel_arguments(grid_H, sampled_group_elements))
         n_out, n_in, k = sampled_group_elements.shape[0], grid_H.shape[0], self.kernel_size
         weight = kernels.reshape(self.out_channels * n_out, self.in_channels * n_in, k, k)
-        y = F.conv2d(x.flatten(1, 2), weight, padding=self.padding, stride=self.stride)
+        y = self.dense_conv2d(x.flatten(1, 2), weight)
         return self.to_group_map(y, self.out_channels, n_out), sampled_group_elements
