@@ -98,7 +98,7 @@ def _read_member(archive: zipfile.ZipFile, name: str, path: Path, allow: Mapping
                 if version == (1, 0)
                 else np.lib.format.read_array_header_2_0
             )
-            shape, fortran, dtype = header(stream)
+            shape, _, dtype = header(stream)
         except ValueError as error:
             raise DatasetCorruptError(DATASET, path, f"member {name}: {error}") from error
         if not dtype.hasobject:
@@ -106,18 +106,23 @@ def _read_member(archive: zipfile.ZipFile, name: str, path: Path, allow: Mapping
                 DATASET, path, f"member {name} holds a {dtype} array, not [audio, labels]"
             )
         value = load_data_pickle(stream, allow=allow)
-    return np.asarray(value, dtype=object).reshape(shape, order="F" if fortran else "C")
+    if not isinstance(value, np.ndarray) or value.shape != shape:
+        raise DatasetCorruptError(
+            DATASET, path, f"member {name} does not hold the {shape} array its header announces"
+        )
+    return value
 
 
 def read_npz(
     path: str | Path, ids: Iterable[str] | None = None
 ) -> dict[str, tuple[np.ndarray, object]]:
-    """Read recordings of a MusicNet ``.npz``: ``{id: (audio, IntervalTree)}`` in file order.
+    """Read recordings of a MusicNet ``.npz``: ``{id: (audio, IntervalTree)}``.
 
-    ``ids`` selects recordings (all by default). Pickled members are rebuilt by the data-only
-    unpickler allowing the interval-tree classes only (``UnsafePickleError`` otherwise). Raises
-    ``DatasetNotFoundError`` for a missing file and ``DatasetCorruptError`` for a member that is
-    not a pair (1-D audio array, IntervalTree) or an unknown id.
+    ``ids`` selects recordings and their order (default: all, in file order). Pickled members
+    are rebuilt by the data-only unpickler allowing the interval-tree classes only
+    (``UnsafePickleError`` otherwise). Raises ``DatasetNotFoundError`` for a missing file and
+    ``DatasetCorruptError`` for a member that is not a pair (1-D audio array, IntervalTree) or
+    an unknown id.
     """
     path = Path(path)
     _check_file(path)
@@ -125,7 +130,9 @@ def read_npz(
     tree_class = allow[("intervaltree.intervaltree", "IntervalTree")]
     data = {}
     with zipfile.ZipFile(path) as archive:
-        members = {name[: -len(".npy")]: name for name in archive.namelist()}
+        members = {
+            name[: -len(".npy")]: name for name in archive.namelist() if name.endswith(".npy")
+        }
         wanted = list(members) if ids is None else list(ids)
         for key in wanted:
             if key not in members:
