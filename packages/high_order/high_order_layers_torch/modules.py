@@ -11,7 +11,8 @@
 * :class:`ImageClassifier` — a LightningModule with the examples' loaders, cross-entropy,
   ``{train,val,test}_{loss,acc}`` logging and optimizer selection; subclasses add the model.
 * :func:`select_network`, :class:`ClassificationNet`, :class:`RegressionNet` — networks built
-  from a ``net`` config group (``config/net/*.yaml``).
+  from a ``net`` config group (``config/net/*.yaml``), assembled like the original from
+  :class:`ClassificationMixin` / :class:`RegressionMixin` and :class:`PredictionNetMixin`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from omegaconf import OmegaConf
 from sophia_opt import SophiaG
 from torch import nn, optim
 from torch.utils.data import DataLoader, Dataset, random_split
+from torchmetrics import Accuracy
 
 from paramlab.data import DatasetNotFoundError, load_digits, resolve_data_root
 
@@ -52,6 +54,9 @@ __all__ = [
     "ImageClassifier",
     "accuracy",
     "select_network",
+    "ClassificationMixin",
+    "RegressionMixin",
+    "PredictionNetMixin",
     "ClassificationNet",
     "RegressionNet",
 ]
@@ -375,14 +380,34 @@ def select_network(cfg: Any, device: str | None = None) -> nn.Module:
     )
 
 
-class _PredictionNet(pl.LightningModule):
-    """``model`` = select_network(cfg); train/val/test steps log ``{name}_loss``."""
+class ClassificationMixin:
+    """``eval_step(batch, name)``: ``self.loss`` on the logits and the flattened targets, logs
+    ``{name}_loss`` and ``{name}_acc``."""
 
-    def __init__(self, cfg: Any):
-        super().__init__()
-        self.save_hyperparameters(OmegaConf.to_container(cfg, resolve=True))
-        self.cfg = cfg
-        self.model = select_network(cfg)
+    def eval_step(self, batch: Any, name: str) -> torch.Tensor:
+        x, y = batch
+        logits = self(x)
+        loss = self.loss(logits, y.flatten())
+        self.log(f"{name}_loss", loss, prog_bar=True)
+        self.log(f"{name}_acc", accuracy(logits, y.flatten()), prog_bar=True)
+        return loss
+
+
+class RegressionMixin:
+    """``eval_step(batch, name)``: ``self.loss`` on the flattened prediction and target, logs
+    ``{name}_loss``."""
+
+    def eval_step(self, batch: Any, name: str) -> torch.Tensor:
+        x, y = batch
+        loss = self.loss(self(x).flatten(), y.flatten())
+        self.log(f"{name}_loss", loss, prog_bar=True)
+        return loss
+
+
+class PredictionNetMixin:
+    """forward = ``self.model``; train/val/test steps call ``eval_step`` with their name;
+    optimizers from ``self.cfg.optimizer`` (:func:`select_optimizer`, plateau scheduler on
+    ``train_loss``); back-propagation with ``create_graph=True`` for adahessian."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model(x)
@@ -405,23 +430,25 @@ class _PredictionNet(pl.LightningModule):
         super().backward(loss, *args, **kwargs)
 
 
-class ClassificationNet(_PredictionNet):
-    """Cross-entropy classifier; logs ``{name}_loss`` and ``{name}_acc``."""
+class ClassificationNet(ClassificationMixin, PredictionNetMixin, pl.LightningModule):
+    """``model`` = select_network(cfg), cross-entropy; ``accuracy`` is the original's (unused)
+    torchmetrics Accuracy over ``cfg.data.classes``."""
 
-    def eval_step(self, batch: Any, name: str) -> torch.Tensor:
-        x, y = batch
-        logits = self(x)
-        loss = F.cross_entropy(logits, y.flatten())
-        self.log(f"{name}_loss", loss, prog_bar=True)
-        self.log(f"{name}_acc", accuracy(logits, y.flatten()), prog_bar=True)
-        return loss
+    def __init__(self, cfg: Any):
+        super().__init__()
+        self.save_hyperparameters(OmegaConf.to_container(cfg, resolve=True))
+        self.cfg = cfg
+        self.model = select_network(cfg)
+        self.loss = nn.CrossEntropyLoss()
+        self.accuracy = Accuracy(top_k=1, task="multiclass", num_classes=cfg.data.classes)
 
 
-class RegressionNet(_PredictionNet):
-    """Mean-squared-error regressor; logs ``{name}_loss``."""
+class RegressionNet(RegressionMixin, PredictionNetMixin, pl.LightningModule):
+    """``model`` = select_network(cfg), mean-squared error."""
 
-    def eval_step(self, batch: Any, name: str) -> torch.Tensor:
-        x, y = batch
-        loss = F.mse_loss(self(x).flatten(), y.flatten())
-        self.log(f"{name}_loss", loss, prog_bar=True)
-        return loss
+    def __init__(self, cfg: Any):
+        super().__init__()
+        self.save_hyperparameters(OmegaConf.to_container(cfg, resolve=True))
+        self.cfg = cfg
+        self.model = select_network(cfg)
+        self.loss = F.mse_loss
