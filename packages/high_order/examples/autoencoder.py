@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from high_order_layers_torch.modules import (
     ImageClassifier,
+    example_logger,
     resolve_accelerator,
     select_optimizer,
 )
@@ -105,6 +106,7 @@ def autoencoder(cfg: DictConfig):
         max_epochs=cfg.max_epochs,
         accelerator=resolve_accelerator(cfg.accelerator),
         limit_train_batches=cfg.get("limit_train_batches", None),
+        logger=example_logger("autoencoder"),
     )
     model = Net(cfg)
     trainer.fit(model)

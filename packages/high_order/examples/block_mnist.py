@@ -74,6 +74,9 @@ def block_mnist(cfg: DictConfig):
     return trainer.test(model)
 
 
+mnist = block_mnist  # the original's name of this function
+
+
 @hydra.main(config_path="../config", config_name="block_mnist")
 def run(cfg: DictConfig):
     print("result", block_mnist(cfg))

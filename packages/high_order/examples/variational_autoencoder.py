@@ -11,25 +11,26 @@ the same folder and no images are written.
 
 from __future__ import annotations
 
-import importlib.util
-import logging
 import os
 
 import hydra
 import lightning.pytorch as pl
 import torch
-from high_order_layers_torch.modules import ImageClassifier, resolve_accelerator, select_optimizer
+from high_order_layers_torch.modules import (
+    ImageClassifier,
+    example_logger,
+    resolve_accelerator,
+    select_optimizer,
+    tensorboard_available,
+)
 from high_order_layers_torch.networks import (
     HighOrderFullyConvolutionalNetwork,
     HighOrderFullyDeconvolutionalNetwork,
     VanillaVAE,
 )
-from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 from omegaconf import DictConfig, OmegaConf
 from torch import optim
 from torchvision.utils import make_grid
-
-logger = logging.getLogger(__name__)
 
 
 class Net(ImageClassifier):
@@ -115,7 +116,9 @@ class ImageSampler(pl.Callback):
         self.num_preds = 16
         self.num_samples = 5
 
-    def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+    def on_train_epoch_end(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: object = None
+    ) -> None:
         experiment = getattr(trainer.logger, "experiment", None)
         if not hasattr(experiment, "add_image"):
             return
@@ -128,25 +131,16 @@ class ImageSampler(pl.Callback):
         experiment.add_image("img", image, global_step=trainer.global_step)
 
 
-def tensorboard_available() -> bool:
-    """Whether Lightning's TensorBoardLogger can write (tensorboard or tensorboardX)."""
-    return any(importlib.util.find_spec(name) for name in ("tensorboard", "tensorboardX"))
-
-
 def vae(cfg: DictConfig):
     """Train and test; returns ``trainer.test`` results."""
     print(OmegaConf.to_yaml(cfg))
     print(f"Working directory : {os.getcwd()}")
-    if tensorboard_available():
-        run_logger, callbacks = TensorBoardLogger("tb_logs", name="vae"), [ImageSampler()]
-    else:
-        logger.warning("tensorboard is not installed: metrics go to CSV, no sampled images")
-        run_logger, callbacks = CSVLogger("tb_logs", name="vae"), []
+    callbacks = [ImageSampler()] if tensorboard_available() else []
     trainer = pl.Trainer(
         max_epochs=cfg.max_epochs,
         accelerator=resolve_accelerator(cfg.accelerator),
         limit_train_batches=cfg.get("limit_train_batches", None),
-        logger=run_logger,
+        logger=example_logger("vae"),
         callbacks=callbacks,
     )
     model = Net(cfg)

@@ -35,9 +35,12 @@ def xor_target(data: torch.Tensor) -> torch.Tensor:
 
 
 class XorDataset(Dataset):
-    def __init__(self, transform=None):
-        self.data = torch.cat([2.0 * torch.rand(1000, 1) - 1.0, 2.0 * torch.rand(1000, 1) - 1.0], 1)
-        self.z = xor_target(self.data)
+    """1000 points (x, y) ~ U(−1, 1)²; ``nd=True`` gives them as [1, 2] (one 2-d input)."""
+
+    def __init__(self, transform=None, nd: bool = False):
+        data = torch.cat([2.0 * torch.rand(1000, 1) - 1.0, 2.0 * torch.rand(1000, 1) - 1.0], 1)
+        self.z = xor_target(data)
+        self.data = data.unsqueeze(1) if nd is True else data
         self.transform = transform
 
     def __len__(self):
@@ -90,8 +93,14 @@ class NDFunctionApproximation(pl.LightningModule):
             )
             self.nd = False
 
+    def nd_forward(self, x):
+        return self.model(x.unsqueeze(1))
+
+    def standard_forward(self, x):
+        return self.model(x)
+
     def forward(self, x):
-        return self.model(x.unsqueeze(1)) if self.nd else self.model(x)
+        return self.nd_forward(x) if self.nd else self.standard_forward(x)
 
     def training_step(self, batch, batch_idx):
         x, y = batch

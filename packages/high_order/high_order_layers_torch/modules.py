@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from typing import Any
@@ -47,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "resolve_accelerator",
+    "tensorboard_available",
+    "example_logger",
     "select_optimizer",
     "needs_create_graph",
     "lightning_optimizers",
@@ -74,6 +77,22 @@ def resolve_accelerator(name: str) -> str:
         logger.warning("accelerator=%s requested but no GPU is available: using auto", name)
         return "auto"
     return name
+
+
+def tensorboard_available() -> bool:
+    """Whether Lightning's TensorBoardLogger can write (tensorboard or tensorboardX)."""
+    return any(importlib.util.find_spec(name) for name in ("tensorboard", "tensorboardX"))
+
+
+def example_logger(name: str, save_dir: str = "tb_logs") -> Any:
+    """The autoencoders' logger: TensorBoard under ``tb_logs/<name>`` as in the original, or a
+    CSV logger in the same folder when tensorboard is not installed."""
+    from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
+
+    if tensorboard_available():
+        return TensorBoardLogger(save_dir, name=name)
+    logger.warning("tensorboard is not installed: %s logs its metrics to CSV", name)
+    return CSVLogger(save_dir, name=name)
 
 
 def needs_create_graph(name: str) -> bool:
