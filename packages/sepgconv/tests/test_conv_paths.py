@@ -85,20 +85,31 @@ def model_values_and_grads(model, x):
     return y.detach(), {n: p.grad.clone() for n, p in model.named_parameters()}
 
 
+def assert_same_as_plain(model, x, monkeypatch, fast_name, plain):
+    """The model with ``gF.<fast_name>`` replaced by ``plain`` gives the same outputs: float32
+    to 1e-4 of their scale, float64 outputs and gradients to 1e-12 and 1e-9 (in float32 both
+    paths differ from the float64 result by ~1e-5 in outputs and ~1e-4 in gradients in these
+    BatchNorm models: rounding, not the paths, sets the float32 tolerance)."""
+    for dtype, rtol, grad_rtol in ((torch.float32, 1e-4, None), (torch.float64, 1e-12, 1e-9)):
+        model, x = model.to(dtype), x.to(dtype)
+        fast, fast_grads = model_values_and_grads(model, x)
+        with monkeypatch.context() as patch:
+            patch.setattr(gF, fast_name, plain)
+            plain_out, plain_grads = model_values_and_grads(model, x)
+        assert_close_scaled(fast, plain_out, rtol=rtol)
+        if grad_rtol is not None:
+            # On the scale of all gradients together: some are zero up to rounding (a
+            # BatchNorm bias feeding the next BatchNorm).
+            names = list(plain_grads)
+            assert_close_scaled(
+                torch.cat([fast_grads[n].flatten() for n in names]),
+                torch.cat([plain_grads[n].flatten() for n in names]),
+                rtol=grad_rtol,
+            )
+
+
 def assert_same_with_plain_convs(model, x, monkeypatch):
-    fast, fast_grads = model_values_and_grads(model, x)
-    with monkeypatch.context() as patch:
-        patch.setattr(gF, "grouped_conv2d", plain_conv2d)
-        plain, plain_grads = model_values_and_grads(model, x)
-    assert_close_scaled(fast, plain, rtol=1e-5)
-    # Gradients compared on the scale of all gradients together: some are zero up to rounding
-    # (a BatchNorm bias feeding the next BatchNorm), so per-tensor relative errors say nothing.
-    names = list(plain_grads)
-    assert_close_scaled(
-        torch.cat([fast_grads[n].flatten() for n in names]),
-        torch.cat([plain_grads[n].flatten() for n in names]),
-        rtol=1e-4,
-    )
+    assert_same_as_plain(model, x, monkeypatch, "grouped_conv2d", plain_conv2d)
 
 
 def test_readme_se2_separable_model_equals_plain_convs(monkeypatch):
@@ -178,22 +189,7 @@ def test_se2_full_kernels_are_zero_outside_the_disc():
 
 
 def assert_same_with_plain_dense_convs(model, x, monkeypatch):
-    """Float32 outputs to 1e-5; gradients in float64 (in float32 both paths differ from the
-    float64 gradients by ~1e-4 of their scale in these tiny BatchNorm models)."""
-    for dtype, rtol, grad_rtol in ((torch.float32, 1e-5, None), (torch.float64, 1e-12, 1e-9)):
-        model, x = model.to(dtype), x.to(dtype)
-        fast, fast_grads = model_values_and_grads(model, x)
-        with monkeypatch.context() as patch:
-            patch.setattr(gF, "disc_conv2d", plain_disc_conv2d)
-            plain, plain_grads = model_values_and_grads(model, x)
-        assert_close_scaled(fast, plain, rtol=rtol)
-        if grad_rtol is not None:
-            names = list(plain_grads)
-            assert_close_scaled(
-                torch.cat([fast_grads[n].flatten() for n in names]),
-                torch.cat([plain_grads[n].flatten() for n in names]),
-                rtol=grad_rtol,
-            )
+    assert_same_as_plain(model, x, monkeypatch, "disc_conv2d", plain_disc_conv2d)
 
 
 @pytest.mark.parametrize("impl", ["nonseparable", "gseparable"])
