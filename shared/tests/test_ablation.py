@@ -222,6 +222,8 @@ def test_cli_writes_table_csv_json_plot_and_readme(tmp_path, capsys):
     assert main(_cli_args(out, "--readme", str(readme))) == 0
     printed = capsys.readouterr().out
     assert "| real | paramlab-shared |" in printed
+    assert "digits at 8 px, ResNet-8, width 4; adamw with a one-cycle schedule" in printed
+    assert "This command trained 2 of the 2 runs" in printed
     data = json.loads((out / "results.json").read_text())
     assert [r["seed"] for r in (run["config"] for run in data["runs"])] == [0, 1]
     assert (out / "results.csv").read_text().startswith("method,package,parameters")
@@ -229,9 +231,12 @@ def test_cli_writes_table_csv_json_plot_and_readme(tmp_path, capsys):
     text = readme.read_text()
     assert "old" not in text and "| real |" in text and "](out/accuracy.png)" in text
 
+    assert "This command trained 2 of the 2 runs" in text
+
     stamp = (run_dir(out, "real", 0) / "result.json").stat().st_mtime_ns
     assert main(_cli_args(out)) == 0
     assert (run_dir(out, "real", 0) / "result.json").stat().st_mtime_ns == stamp
+    assert "This command trained 0 of the 2 runs" in capsys.readouterr().out
 
 
 def test_cli_lists_and_rejects_unknown_methods(capsys):
@@ -258,8 +263,14 @@ def _weights(out, seed):
 def test_two_jobs_train_the_same_runs_as_one_process_and_resume(tmp_path, monkeypatch, capsys):
     one, two = tmp_path / "one", tmp_path / "two"
     assert main(_cli_args(one, "--epochs", "2", "--threads", "1")) == 0
-    # seed 0 of the two-job ablation was interrupted, so a worker resumes it
-    _interrupt_in_second_epoch(monkeypatch, TINY, two)
+    # seed 0 of the two-job ablation was interrupted (on one thread, as the workers run), so a
+    # worker resumes it
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        _interrupt_in_second_epoch(monkeypatch, TINY, two)
+    finally:
+        torch.set_num_threads(threads)
     assert main(_cli_args(two, "--epochs", "2", "--jobs", "2", "--threads", "1")) == 0
     printed = capsys.readouterr().out
     assert "real seed 0: test accuracy" in printed and "real seed 1: test accuracy" in printed
@@ -267,6 +278,7 @@ def test_two_jobs_train_the_same_runs_as_one_process_and_resume(tmp_path, monkey
         first = json.loads((run_dir(one, "real", seed) / "result.json").read_text())
         second = json.loads((run_dir(two, "real", seed) / "result.json").read_text())
         assert first["config"] == second["config"]
+        assert first["threads"] == second["threads"] == 1
         assert first["test_accuracy"] == second["test_accuracy"]
         for key, value in _weights(one, seed).items():
             assert torch.equal(value, _weights(two, seed)[key]), (seed, key)

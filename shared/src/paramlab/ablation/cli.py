@@ -179,20 +179,32 @@ def _run_parallel(plan, args, device, show, threads: int) -> list[dict]:
     return [results[index] for index in range(len(plan))]
 
 
-def _recipe(args, base: RunConfig, runs: int, trained: int, seconds: float, threads: int) -> str:
-    """The run's recipe and what this command took, written above the table."""
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _recipe(args, base: RunConfig, results: list[dict], trained: set, seconds: float) -> str:
+    """The recipe and what this command took (wall time, the runs' CPU time, the load), written
+    above the table so that the numbers are never read without it."""
     if args.budget_params:
         size = f"widths scaled to about {args.budget_params:,} parameters"
     else:
         size = f"width {base.width}"
-    cpu = machine_info(threads)["cpu"]
+    seeds = "seed 0" if args.seeds == 1 else f"seeds 0–{args.seeds - 1}"
+    mine = [r for r in results if (r["method"], r["config"]["seed"]) in trained]
+    cpu_seconds = sum(r.get("cpu_seconds", 0.0) for r in mine)
+    threads = mine[0]["threads"] if mine and "threads" in mine[0] else torch.get_num_threads()
+    load = (
+        f", load average {os.getloadavg()[0]:.1f} at the end" if hasattr(os, "getloadavg") else ""
+    )
     return (
         f"{args.dataset} at {base.image_size} px, ResNet-{base.depth}, {size}; "
         f"{base.optimizer} with a one-cycle schedule peaking at lr {base.lr:g}, weight decay "
-        f"{base.weight_decay:g}, batch {base.batch_size}, {base.epochs} epochs, "
-        f"seeds 0–{args.seeds - 1}. This command trained {trained} of the {runs} runs in "
-        f"{seconds:.0f} s on {cpu} ({_cores()} cores, {args.jobs} job(s) × {threads} torch "
-        "thread(s))."
+        f"{base.weight_decay:g}, batch {base.batch_size}, {base.epochs} epochs, {seeds}. "
+        f"This command trained {len(mine)} of the {len(results)} runs in {seconds:.0f} s wall "
+        f"time ({cpu_seconds:.0f} CPU-seconds in the runs) on {machine_info(threads)['cpu']} "
+        f"({_cores()} cores{load}), {_count(args.jobs, 'run')} at a time with "
+        f"{_count(threads, 'torch thread')} each."
     )
 
 
@@ -236,10 +248,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for seed in range(args.seeds):
             fields = {**asdict(base), "method": method.name, "seed": seed}
             plan.append((method, RunConfig(**{**fields, "width": width or base.width})))
-    pending = sum(
-        not (run_dir(args.out, config.method, config.seed) / "result.json").is_file()
+    pending = {
+        (config.method, config.seed)
         for _, config in plan
-    )
+        if not (run_dir(args.out, config.method, config.seed) / "result.json").is_file()
+    }
 
     show = False if args.no_progress else None
     threads = args.threads or (
@@ -261,10 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = to_markdown(rows)
     csv_path, json_path = write_summary(rows, results, args.out)
     figure = args.figure or args.out / "accuracy.png"
-    title = f"{args.dataset}, ResNet-{args.depth}, {args.epochs} epochs, {args.seeds} seeds"
+    budget = f", about {args.budget_params:,} parameters" if args.budget_params else ""
+    title = f"{args.dataset}, ResNet-{args.depth}{budget}, {args.epochs} epochs, {args.seeds} seeds"
     plot_accuracy_vs_parameters(rows, figure, title)
     seconds = time.perf_counter() - started
-    recipe = _recipe(args, base, len(plan), pending, seconds, threads)
+    recipe = _recipe(args, base, results, pending, seconds)
     if args.readme is not None:
         image = figure.resolve().relative_to(args.readme.resolve().parent)
         section = f"{recipe}\n\n{table}\n\n![{title}]({image.as_posix()})"

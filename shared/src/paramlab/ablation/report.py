@@ -96,13 +96,20 @@ def plot_accuracy_vs_parameters(rows: list[dict], path: Path, title: str) -> Pat
         raise MissingExtraError("the ablation plot", "matplotlib", "ablation") from error
 
     markers = "osD^v<>pPX*h"
-    figure, axes = plt.subplots(figsize=(7, 4.5), dpi=120)
-    for index, row in enumerate(rows):
+    packages = list(dict.fromkeys(row["package"] for row in rows))
+    colors = plt.get_cmap("tab10")
+    figure, axes = plt.subplots(figsize=(9, 4.5), dpi=120)
+    seen: dict[str, int] = {}
+    for row in rows:
+        # one color per package, one marker per method within it
+        index = seen.get(row["package"], 0)
+        seen[row["package"]] = index + 1
         axes.errorbar(
             row["parameters"],
             100 * row["accuracy_mean"],
             yerr=100 * row["accuracy_std"],
             marker=markers[index % len(markers)],
+            color=colors(packages.index(row["package"]) % 10),
             markersize=8,
             capsize=4,
             linestyle="none",
@@ -113,7 +120,7 @@ def plot_accuracy_vs_parameters(rows: list[dict], path: Path, title: str) -> Pat
     axes.set_ylabel("test accuracy (%)")
     axes.set_title(title)
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize=8, loc="best")
+    axes.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path)

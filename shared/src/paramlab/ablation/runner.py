@@ -224,6 +224,7 @@ def run_one(
         "summary": method.summary,
         "config": asdict(config),
         "world_size": dist.world_size,
+        "threads": torch.get_num_threads(),
         "trainable_parameters": trainable,
         "test_accuracy": accuracy,
         "seconds_per_epoch": sum(seconds) / len(seconds) if seconds else None,
