@@ -17,6 +17,7 @@ from high_order_layers_torch.layers import (
     high_order_fc_layers,
 )
 from high_order_layers_torch.modules import ImageClassifier, resolve_accelerator
+from lightning.pytorch.callbacks import LearningRateMonitor
 from omegaconf import DictConfig, OmegaConf
 from torch import nn
 
@@ -68,6 +69,7 @@ def block_mnist(cfg: DictConfig):
         max_epochs=cfg.max_epochs,
         accelerator=resolve_accelerator(cfg.accelerator),
         limit_train_batches=cfg.get("limit_train_batches", None),
+        callbacks=[LearningRateMonitor(logging_interval="step")],
     )
     model = Net(cfg)
     trainer.fit(model)
