@@ -9,10 +9,10 @@ Normalisation between layers: the layers are nonlinear themselves, so the backbo
 ReLU. Every conv output goes through the backbone's ``BatchNorm2d`` (as for every method) and
 then, in place of the ReLU, through ``MaxAbsNormalizationND``: each sample is divided by its
 largest magnitude over (C, H, W), as the original's high-order CNNs normalise between layers
-(``normalization: max_abs`` in its MNIST and CIFAR examples). That keeps every conv input in
-[-1, 1], where the nodes lie and outside which the polynomials extrapolate. The ablation's
-shared recipe (AdamW with a one-cycle schedule) trains them; plain SGD at the rates that suit
-``torch.nn.Conv2d`` does not (the original trains them with Adam-family optimizers too).
+(``normalization: max_abs``, the default of its MNIST example). That keeps every conv input in
+[-1, 1], where the nodes lie and outside which the polynomials extrapolate. They train under the
+ablation's shared recipe like every other method (AdamW, one-cycle schedule; the original trains
+them with Adam-family optimizers too).
 """
 
 from __future__ import annotations
