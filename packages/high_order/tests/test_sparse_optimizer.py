@@ -39,3 +39,24 @@ def test_sparse_lion_momentum_and_errors():
     assert torch.allclose(p.detach(), torch.tensor([-0.1, 0.0, 0.1]))
     with pytest.raises(ValueError, match="lr"):
         SparseLion([p], lr=0.0)
+
+
+def test_update_fn_entry_by_entry():
+    from high_order_layers_torch.sparse_optimizers.sparse_lion import exists, update_fn
+
+    torch.manual_seed(0)
+    p, grad, m = torch.randn(4, 3), torch.randn(4, 3), torch.randn(4, 3)
+    grad[0, 1] = grad[2, 2] = 0.0
+    mask = grad != 0
+    expected_p, expected_m = p.clone(), m.clone()
+    for i in range(4):
+        for j in range(3):
+            if mask[i, j]:
+                step = float(torch.sign(0.9 * m[i, j] + 0.1 * grad[i, j]))
+                expected_p[i, j] = p[i, j] - 0.05 * step
+                expected_m[i, j] = 0.99 * m[i, j] + 0.01 * grad[i, j]
+    update_fn(p, grad, m, 0.05, 0.3, 0.9, 0.99, mask)
+    torch.testing.assert_close(p, expected_p)
+    torch.testing.assert_close(m, expected_m)
+    assert exists(0) and not exists(None)
+    assert SparseLion([torch.nn.Parameter(torch.ones(1))]).update_fn is update_fn

@@ -12,7 +12,30 @@ from collections.abc import Callable, Iterable
 import torch
 from torch.optim.optimizer import Optimizer
 
-__all__ = ["SparseLion"]
+__all__ = ["SparseLion", "exists", "update_fn"]
+
+
+def exists(val: object) -> bool:
+    """``val is not None`` (the original's helper)."""
+    return val is not None
+
+
+def update_fn(
+    p: torch.Tensor,
+    grad: torch.Tensor,
+    exp_avg: torch.Tensor,
+    lr: float,
+    wd: float,
+    beta1: float,
+    beta2: float,
+    update_indexes: torch.Tensor,
+) -> None:
+    """In place, for the entries where the boolean ``update_indexes`` is True:
+    p ← p − lr·sign(β1·m + (1 − β1)·g), m ← β2·m + (1 − β2)·g. ``wd`` is accepted and has no
+    effect (the original decayed a copy). Call under ``torch.no_grad()`` for parameters."""
+    update = torch.sign(exp_avg * beta1 + grad * (1 - beta1))
+    p.sub_(torch.where(update_indexes, update, torch.zeros_like(update)), alpha=lr)
+    exp_avg.copy_(torch.where(update_indexes, exp_avg * beta2 + grad * (1 - beta2), exp_avg))
 
 
 class SparseLion(Optimizer):
@@ -33,6 +56,7 @@ class SparseLion(Optimizer):
         if use_triton:
             raise ValueError("use_triton=True is not supported: the sparse update is pure torch")
         super().__init__(params, dict(lr=lr, betas=betas, weight_decay=weight_decay))
+        self.update_fn = update_fn
 
     @torch.no_grad()
     def step(self, closure: Callable | None = None):
@@ -49,9 +73,8 @@ class SparseLion(Optimizer):
                 state = self.state[p]
                 if len(state) == 0:
                     state["exp_avg"] = torch.zeros_like(p)
-                exp_avg, grad = state["exp_avg"], p.grad
-                active = grad != 0.0
-                update = torch.sign(exp_avg * beta1 + grad * (1 - beta1))
-                p.sub_(torch.where(active, update, torch.zeros_like(update)), alpha=lr)
-                exp_avg.copy_(torch.where(active, exp_avg * beta2 + grad * (1 - beta2), exp_avg))
+                grad = p.grad
+                self.update_fn(
+                    p, grad, state["exp_avg"], lr, group["weight_decay"], beta1, beta2, grad != 0.0
+                )
         return loss
