@@ -200,7 +200,7 @@ def _recipe(args, base: RunConfig, results: list[dict], trained: set, seconds: f
     return (
         f"{args.dataset} at {base.image_size} px, ResNet-{base.depth}, {size}; "
         f"{base.optimizer} with a one-cycle schedule peaking at lr {base.lr:g}, weight decay "
-        f"{base.weight_decay:g}, batch {base.batch_size}, {base.epochs} epochs, {seeds}. "
+        f"{base.weight_decay:g}, batch {base.batch_size}, {_count(base.epochs, 'epoch')}, {seeds}. "
         f"This command trained {len(mine)} of the {len(results)} runs in {seconds:.0f} s wall "
         f"time ({cpu_seconds:.0f} CPU-seconds in the runs) on {machine_info(threads)['cpu']} "
         f"({_cores()} cores{load}), {_count(args.jobs, 'run')} at a time with "
