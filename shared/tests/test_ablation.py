@@ -1,7 +1,7 @@
 """paramlab.ablation: registry, backbone wiring, budgets, resumable runs, reports, DDP."""
 
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import pytest
 import torch
@@ -297,3 +297,16 @@ def test_cli_rejects_bad_jobs():
         main(["--methods", "real", "--jobs", "0"])
     with pytest.raises(SystemExit, match="with --launcher torchrun every run already uses"):
         main(["--methods", "real", "--jobs", "2", "--launcher", "torchrun"])
+
+
+def test_a_failing_job_stops_the_ablation_but_keeps_the_runs_under_way(tmp_path):
+    out = tmp_path / "out"
+    # seed 1's folder holds a run of another recipe, so its worker fails at once
+    folder = run_dir(out, "real", 1)
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text(json.dumps({**asdict(replace(TINY, seed=1)), "lr": 0.5}))
+    with pytest.raises(SystemExit, match=r"holds a run of another configuration \(lr: 0\.5 there"):
+        main(_cli_args(out, "--epochs", "2", "--jobs", "2", "--threads", "1"))
+    assert json.loads((run_dir(out, "real", 0) / "result.json").read_text())["config"]["seed"] == 0
+    assert not (folder / "result.json").exists()
+    assert json.loads((folder / "config.json").read_text())["lr"] == 0.5
