@@ -185,3 +185,24 @@ def test_function_example_trains_with_adahessian(tmp_path, monkeypatch):
         opt="adahessian",
     )
     assert losses[0] < 0.7 * float(yTest.var())  # better than the best constant
+
+
+@pytest.mark.parametrize("optimizer, keeps_graph", [("adahessian", True), ("adam", False)])
+def test_image_examples_backward_keeps_the_graph_for_adahessian(optimizer, keeps_graph):
+    """ImageClassifier (mnist, invariant_mnist, block_mnist, the autoencoders) routes both
+    automatic and manual back-propagation through its ``backward`` hook."""
+    from examples.invariant_mnist import Net
+    from hydra import compose, initialize
+
+    with initialize(config_path="../config", version_base=None):
+        cfg = compose("invariant_mnist", [f"optimizer={optimizer}", "mlp.layer_type=continuous"])
+    net = Net(cfg)
+    loss = torch.nn.functional.cross_entropy(net(torch.rand(4, 1, 28, 28) * 2 - 1), torch.arange(4))
+    net.backward(loss)
+    weight = net.layer.input_layer.w
+    assert weight.grad is not None and (weight.grad.grad_fn is not None) == keeps_graph
+    optimizer_built = net.configure_optimizers()
+    if keeps_graph:
+        assert isinstance(optimizer_built, Adahessian)
+        optimizer_built.step()  # the 3-d weights that torch-optimizer could not step
+        assert weight.grad.grad_fn is None
