@@ -94,15 +94,19 @@ def positions_from_mesh(
     width: int,
     height: int,
     rotations: int = 1,
-    device: str | torch.device = "cuda",
+    device: str | torch.device | None = None,
     normalize: bool = False,
 ) -> list[Tensor]:
     """2·rotations coordinate maps [width, height] of a grid for positional encodings.
+
+    ``device=None`` is CUDA when available (the original's fixed default), else the CPU.
 
     With m = max(width, height), indices are scaled by m / (m − 1); for each
     θ = (π/2)(i / rotations) the pair r1 = cosθ·x + sinθ·y, r2 = cosθ·x − sinθ·y is rescaled
     to ((r − min) / (max − min) − 0.5)·m, and with ``normalize`` mapped onto [−1, 1].
     """
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else "cpu"
     max_dim = max(width, height)
     scale = max_dim / (max_dim - 1)
     xv, yv = torch.meshgrid(

@@ -21,3 +21,8 @@ def test_positions_from_mesh():
     x, y = positions[0], positions[1]
     assert torch.allclose(x[:, 0], torch.linspace(-5, 5, 10)) and torch.allclose(x[0], x[0, :1])
     assert torch.allclose(y, x)
+
+
+def test_positions_from_mesh_default_device_is_cuda_when_present_else_cpu():
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert all(p.device.type == expected for p in positions_from_mesh(4, 6))
