@@ -1,6 +1,7 @@
 """paramlab.ablation: registry, backbone wiring, budgets, resumable runs, reports, DDP."""
 
 import json
+import re
 from dataclasses import asdict, replace
 
 import pytest
@@ -223,7 +224,8 @@ def test_cli_writes_table_csv_json_plot_and_readme(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "| real | paramlab-shared |" in printed
     assert "digits at 8 px, ResNet-8, width 4; adamw with a one-cycle schedule" in printed
-    assert "This command trained 2 of the 2 runs" in printed
+    assert "this command trained 2 of them" in printed
+    cost = re.search(r"The 2 runs took (\d+) CPU-seconds to train and measure", printed)
     data = json.loads((out / "results.json").read_text())
     assert [r["seed"] for r in (run["config"] for run in data["runs"])] == [0, 1]
     assert (out / "results.csv").read_text().startswith("method,package,parameters")
@@ -231,12 +233,14 @@ def test_cli_writes_table_csv_json_plot_and_readme(tmp_path, capsys):
     text = readme.read_text()
     assert "old" not in text and "| real |" in text and "](out/accuracy.png)" in text
 
-    assert "This command trained 2 of the 2 runs" in text
+    assert "this command trained 2 of them" in text
 
     stamp = (run_dir(out, "real", 0) / "result.json").stat().st_mtime_ns
     assert main(_cli_args(out)) == 0
     assert (run_dir(out, "real", 0) / "result.json").stat().st_mtime_ns == stamp
-    assert "This command trained 0 of the 2 runs" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "this command trained 0 of them" in printed
+    assert f"The 2 runs took {cost.group(1)} CPU-seconds" in printed
 
 
 def test_cli_lists_and_rejects_unknown_methods(capsys):

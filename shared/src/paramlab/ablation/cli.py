@@ -184,16 +184,22 @@ def _count(number: int, noun: str) -> str:
 
 
 def _recipe(args, base: RunConfig, results: list[dict], trained: set, seconds: float) -> str:
-    """The recipe and what this command took (wall time, the runs' CPU time, the load), written
-    above the table so that the numbers are never read without it."""
+    """The recipe, what the runs cost when they were trained (CPU time, as a rerun that only
+    resumes keeps it), and what this command took, written above the table so that the numbers
+    are never read without it."""
     if args.budget_params:
         size = f"widths scaled to about {args.budget_params:,} parameters"
     else:
         size = f"width {base.width}"
     seeds = "seed 0" if args.seeds == 1 else f"seeds 0–{args.seeds - 1}"
-    mine = [r for r in results if (r["method"], r["config"]["seed"]) in trained]
-    cpu_seconds = sum(r.get("cpu_seconds", 0.0) for r in mine)
-    threads = mine[0]["threads"] if mine and "threads" in mine[0] else torch.get_num_threads()
+    mine = sum((r["method"], r["config"]["seed"]) in trained for r in results)
+    cpu_seconds = sum(r.get("cpu_seconds", 0.0) for r in results)
+    threads = sorted({r.get("threads", torch.get_num_threads()) for r in results})
+    per_run = (
+        _count(threads[0], "torch thread")
+        if len(threads) == 1
+        else f"{'/'.join(map(str, threads))} torch threads"
+    )
     load = (
         f", load average {os.getloadavg()[0]:.1f} at the end" if hasattr(os, "getloadavg") else ""
     )
@@ -201,10 +207,10 @@ def _recipe(args, base: RunConfig, results: list[dict], trained: set, seconds: f
         f"{args.dataset} at {base.image_size} px, ResNet-{base.depth}, {size}; "
         f"{base.optimizer} with a one-cycle schedule peaking at lr {base.lr:g}, weight decay "
         f"{base.weight_decay:g}, batch {base.batch_size}, {_count(base.epochs, 'epoch')}, {seeds}. "
-        f"This command trained {len(mine)} of the {len(results)} runs in {seconds:.0f} s wall "
-        f"time ({cpu_seconds:.0f} CPU-seconds in the runs) on {machine_info(threads)['cpu']} "
-        f"({_cores()} cores{load}), {_count(args.jobs, 'run')} at a time with "
-        f"{_count(threads, 'torch thread')} each."
+        f"The {len(results)} runs took {cpu_seconds:.0f} CPU-seconds to train and measure "
+        f"({per_run} each); this command trained {mine} of "
+        f"them in {seconds:.0f} s wall time on {machine_info(threads[0])['cpu']} "
+        f"({_cores()} cores{load}), {_count(args.jobs, 'run')} at a time."
     )
 
 
