@@ -114,6 +114,43 @@ def get_lagrange_basis(n: int, length: float = 2.0) -> LagrangeBasis | LagrangeB
     return LagrangeBasis(n, length=length)
 
 
+class _FourierTerms(torch.autograd.Function):
+    """:func:`fourier_terms` with a backward that reads each term's derivative from the stacked
+    output: d sin(θ_i)/dx = k_i cos(θ_i) and d cos(θ_i)/dx = −k_i sin(θ_i) with k_i = 2πi/L,
+    so no sine or cosine is evaluated again (except cos θ_i of a last sine without its cosine,
+    for even n). The backward is made of differentiable operations (higher derivatives work).
+    """
+
+    @staticmethod
+    def forward(ctx, x: Tensor, n: int, length: float, dim: int, constant: bool) -> Tensor:
+        terms = [x.new_tensor(0.5).expand_as(x)] if constant else []
+        for i in range(1, n // 2 + 1):
+            angle = x * (2.0 * math.pi * i) / length
+            terms.append(angle.sin())
+            if 2 * i < n:
+                terms.append(angle.cos())
+        out = torch.stack(terms, dim)
+        ctx.save_for_backward(x, out)
+        ctx.n, ctx.length, ctx.dim, ctx.offset = n, length, dim, int(constant)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: Tensor):
+        x, out = ctx.saved_tensors
+        n, dim, offset = ctx.n, ctx.dim, ctx.offset
+        grad_x = torch.zeros_like(x)
+        for i in range(1, n // 2 + 1):
+            k = 2.0 * math.pi * i / ctx.length
+            sine = offset + 2 * i - 2
+            if 2 * i < n:
+                cosine = out.select(dim, sine + 1)
+                grad_x = grad_x - k * grad.select(dim, sine + 1) * out.select(dim, sine)
+            else:
+                cosine = (x * (2.0 * math.pi * i) / ctx.length).cos()
+            grad_x = grad_x + k * grad.select(dim, sine) * cosine
+        return grad_x, None, None, None, None
+
+
 def fourier_terms(x: Tensor, n: int, length: float, dim: int = -1, constant: bool = True) -> Tensor:
     """The first n Fourier terms of period L at x, stacked along a new dimension ``dim``.
 
@@ -123,21 +160,17 @@ def fourier_terms(x: Tensor, n: int, length: float, dim: int = -1, constant: boo
     of operations, once per frequency i for its sine and cosine. Each term is one elementwise
     pass over x in x's own memory order and the stack writing them side by side is the only
     copy, so a caller picks the memory layout of the result through x's strides and ``dim``
-    (the original looped the same way but then permuted a [n, *S] stack into place).
+    (the original looped the same way but then permuted a [n, *S] stack into place). The
+    gradient is read off the stacked terms (:class:`_FourierTerms`).
 
     x (*S) -> (*S with n, or n − 1, entries inserted at ``dim``).
     """
-    terms = [x.new_tensor(0.5).expand_as(x)] if constant else []
-    for i in range(1, n // 2 + 1):
-        angle = x * (2.0 * math.pi * i) / length
-        terms.append(angle.sin())
-        if 2 * i < n:
-            terms.append(angle.cos())
-    if not terms:
+    dim = dim % (x.dim() + 1)
+    if n == 1 and not constant:
         shape = list(x.shape)
-        shape.insert(dim % (x.dim() + 1), 0)
+        shape.insert(dim, 0)
         return x.new_empty(shape)
-    return torch.stack(terms, dim)
+    return _FourierTerms.apply(x, n, length, dim, constant)
 
 
 class FourierBasis:

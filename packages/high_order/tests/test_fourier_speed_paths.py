@@ -140,3 +140,15 @@ def test_fourier_conv_gradcheck():
         "fourier2d", n=4, in_channels=2, out_channels=2, kernel_size=2
     ).double()
     assert gradcheck(layer, _inputs(1, 2, 3, 3))
+
+
+@pytest.mark.parametrize("n, dim, constant", [(5, 1, True), (4, -1, True), (6, 0, False)])
+def test_fourier_terms_first_and_second_derivatives(n, dim, constant):
+    """The backward reads the derivatives off the stacked terms; checked to second order."""
+    x = _inputs(3, 4).requires_grad_()
+
+    def terms(x):
+        return fourier_terms(x, n, 1.3, dim, constant)
+
+    assert torch.autograd.gradcheck(terms, (x,))
+    assert torch.autograd.gradgradcheck(terms, (x,))
