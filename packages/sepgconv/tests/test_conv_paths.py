@@ -6,33 +6,13 @@ import ck_g_cnn.nn.functional as gF
 import pytest
 import torch
 import torch.nn.functional as F
+from ck_g_cnn.bench import README_SE2
 from ck_g_cnn.groups import SE2
 from ck_g_cnn.nn import CKGResNet
 from ck_g_cnn.nn.conv import GroupConv, GroupConvGSeparable
 from ck_g_cnn.nn.functional import disc_conv2d, grouped_conv2d
 
 from paramlab.testing import assert_close_scaled, gradcheck
-
-README_SE2 = dict(
-    in_channels=1,
-    out_channels=10,
-    spatial_in_size=28,
-    kernel_size=7,
-    bias=False,
-    padding=True,
-    hidden_sizes=[32, 32, 64],
-    ck_net_num_hidden=1,
-    ck_net_hidden_size=64,
-    ck_net_implementation="SIREN",
-    ck_net_first_omega_0=10.0,
-    ck_net_omega_0=10.0,
-    stride=1,
-    dropout=0,
-    sampling_method="discretise",
-    pooling=True,
-    normalisation="batchnorm",
-    widen_factor=1,
-)
 
 
 def plain_conv2d(x, weight, groups, padding=0, stride=1):
