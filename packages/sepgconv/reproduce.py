@@ -66,8 +66,8 @@ def run(implementation: str, args, workdir: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--train", type=int, default=64, help="training images used")
-    parser.add_argument("--test", type=int, default=64, help="test images used")
+    parser.add_argument("--train", type=int, default=512, help="training images used")
+    parser.add_argument("--test", type=int, default=128, help="test images used")
     parser.add_argument("--batch_size", type=int, default=16)
     parser.add_argument("--learning_rate", type=float, default=1e-3)
     args = parser.parse_args()
