@@ -307,9 +307,10 @@ def group_conv_layer(
     seed: int = 0,
 ) -> nn.Module:
     """An SE2 group conv with ``channels`` channels per element (hidden width 64 kernel nets,
-    padding k//2): "separable", "nonseparable" (ours) or "original separable"."""
+    padding k//2): "separable", "nonseparable" (ours), "original separable" or "original
+    nonseparable"."""
     torch.manual_seed(seed)
-    cls = GroupConv if implementation == "nonseparable" else GroupConvSeparable
+    cls = GroupConv if implementation.endswith("nonseparable") else GroupConvSeparable
     conv = cls(
         group=SE2(),
         kernel_size=kernel_size,
@@ -370,6 +371,13 @@ _LAYER_KINDS = (
     ("nonseparable", "GroupConv, nonseparable (ours)", "ours"),
     ("original separable", "GroupConvSeparable, the original's algorithm", "original"),
 )
+_LAYER_GROUP_KINDS = {
+    "separable": (_LAYER_KINDS[0], _LAYER_KINDS[2]),
+    "nonseparable": (
+        _LAYER_KINDS[1],
+        ("original nonseparable", "GroupConv, the original's algorithm", "original"),
+    ),
+}
 
 
 def _layer_case(batch, channels, n, kind, label, role, group, size=32, kernel_size=3):
@@ -383,9 +391,12 @@ def _layer_case(batch, channels, n, kind, label, role, group, size=32, kernel_si
 
     def weight_build():
         layer = group_conv_layer(kind, per_element, n, kernel_size)
-        if kind.startswith("original"):
-            return partial(original_separable_kernels, layer.conv.kernel, *([layer_grid(n)] * 2))
-        return partial(layer.kernel.sample, *([layer_grid(n)] * 2))
+        grids = [layer_grid(n)] * 2
+        if kind == "original separable":
+            return partial(original_separable_kernels, layer.conv.kernel, *grids)
+        if kind == "original nonseparable":
+            return partial(original_full_kernel, layer.conv.kernel, *grids)
+        return partial(layer.kernel.sample, *grids)
 
     return BenchCase(SUITE, group, label, role, setup, weight_build=weight_build, shape=shape)
 
@@ -420,14 +431,16 @@ def cases(quick: bool) -> list[BenchCase]:
     found = _model_cases("separable") + _model_cases("nonseparable")
     n = 4
     for batch, channels in LAYER_SHAPES:
-        if not quick or batch == 64:
+        if quick and batch != 64:
+            continue
+        for implementation, kinds in _LAYER_GROUP_KINDS.items():
             group = (
-                f"SE2 group conv {channels}→{channels} 3x3 = {channels // n} channels × {n} "
-                f"rotations, B{batch}, 32x32"
+                f"SE2 {implementation} group conv {channels}→{channels} 3x3 = {channels // n} "
+                f"channels × {n} rotations, B{batch}, 32x32"
             )
             found += [
                 _layer_case(batch, channels, n, kind, label, role, group)
-                for kind, label, role in _LAYER_KINDS
+                for kind, label, role in kinds
             ]
             found.append(_floor_case(batch, channels, group))
     return found

@@ -77,7 +77,15 @@ def test_cases_and_sweep_are_well_formed():
     groups = {}
     for case in found:
         groups.setdefault(case.group, set()).add(case.role)
-    assert len(groups) == 4 and all({"ours", "original", "floor"} <= r for r in groups.values())
+    assert len(groups) == 6 and all({"ours", "original", "floor"} <= r for r in groups.values())
+    for case in found:
+        if "group conv" in case.group and case.role != "floor":
+            nonseparable = "nonseparable" in case.group
+            assert case.label.startswith("GroupConv,") == nonseparable, (case.group, case.label)
+    nonseparable_original = next(
+        c for c in found if "nonseparable group conv" in c.group and c.role == "original"
+    )
+    assert nonseparable_original.weight_build()().shape[:2] == (8, 4)
     (sweep,) = bench.sweeps(quick=True)
     assert isinstance(sweep, Sweep) and sorted({c.shape["n"] for c in sweep.cases}) == [2, 4, 8]
     smallest = next(c for c in sweep.cases if c.shape["n"] == 2 and c.role == "original")
