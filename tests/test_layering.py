@@ -21,8 +21,12 @@ PACKAGE_DIRS = sorted(p for p in (ROOT / "packages").iterdir() if (p / "pyprojec
 def import_names(package_dir: Path) -> set[str]:
     """Top-level import names a package distribution provides."""
     config = tomllib.loads((package_dir / "pyproject.toml").read_text())
-    find = config.get("tool", {}).get("setuptools", {}).get("packages", {}).get("find", {})
-    names = {pattern.split(".")[0] for pattern in find.get("include", []) if "*" not in pattern}
+    packages = config.get("tool", {}).get("setuptools", {}).get("packages", {})
+    if isinstance(packages, list):  # an explicit package list
+        patterns = packages
+    else:  # [tool.setuptools.packages.find] include patterns
+        patterns = packages.get("find", {}).get("include", [])
+    names = {pattern.split(".")[0] for pattern in patterns if "*" not in pattern}
     return names or {package_dir.name}
 
 
