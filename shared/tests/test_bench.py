@@ -3,6 +3,7 @@
 import importlib
 import json
 import sys
+import time
 
 import pytest
 import torch
@@ -34,8 +35,6 @@ def test_time_step_reports_median_and_repeats():
 
 
 def test_interleaved_timing_alternates_the_steps_round_by_round():
-    import time
-
     order = []
 
     def sleeper(name, seconds):
@@ -53,6 +52,28 @@ def test_interleaved_timing_alternates_the_steps_round_by_round():
     timed = order[4:]  # after each step's warm-up and estimate
     switches = sum(a != b for a, b in zip(timed, timed[1:], strict=False))
     assert switches >= 2 * 3 - 1  # at least three rounds of both
+
+
+def test_long_steps_are_called_once_per_round(monkeypatch):
+    import paramlab.bench.timing as timing
+
+    monkeypatch.setattr(timing, "LONG_STEP", 0.015)
+    calls = {"short": 0, "long": 0}
+
+    def sleeper(name, seconds):
+        def step():
+            calls[name] += 1
+            time.sleep(seconds)
+
+        return step
+
+    short, long = time_interleaved(
+        [sleeper("short", 0.001), sleeper("long", 0.03)], threads=1, min_run_time=0.03
+    )
+    # a warm-up, Timer.timeit(1) for the estimate (two warm-ups and one call), one per round
+    assert long.repeats == 3 and calls["long"] == 1 + 3 + 3
+    assert calls["short"] > 2 + short.repeats  # Timer.timeit warms up inside every round
+    assert 0.03 <= long.median < 0.3
 
 
 def test_allocation_profile_sees_a_large_temporary():

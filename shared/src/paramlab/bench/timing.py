@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from torch.utils import benchmark
 
-__all__ = ["Timing", "time_interleaved", "time_step"]
+__all__ = ["LONG_STEP", "Timing", "time_interleaved", "time_step"]
+
+# A step this long (seconds) is timed one call per round with the wall clock: ``Timer.timeit``
+# would add two warm-up calls to every round, tripling the cost of multi-second steps, and
+# against such a call the clock's overhead is nothing.
+LONG_STEP = 0.2
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,8 @@ def time_interleaved(
     called once to warm up and once to estimate its duration; the number of calls per round is
     chosen so that a step gets about ``min_run_time`` seconds over all rounds, and the number of
     rounds (``min_rounds`` to ``max_rounds``) so that the slowest step takes at most about
-    twice that. The median and IQR are over the rounds' per-call times.
+    twice that. The median and IQR are over the rounds' per-call times. Steps estimated at
+    ``LONG_STEP`` seconds or more are timed one call per round with ``time.perf_counter``.
     """
     timers = [
         benchmark.Timer(stmt="step()", globals={"step": step}, num_threads=threads)
@@ -62,7 +69,12 @@ def time_interleaved(
     samples: list[list[float]] = [[] for _ in steps]
     for _ in range(rounds):
         for index, timer in enumerate(timers):
-            samples[index].append(timer.timeit(numbers[index]).median)
+            if estimates[index] >= LONG_STEP:
+                start = time.perf_counter()
+                steps[index]()
+                samples[index].append(time.perf_counter() - start)
+            else:
+                samples[index].append(timer.timeit(numbers[index]).median)
     timings = []
     for per_call, number in zip(samples, numbers, strict=True):
         low, _, high = statistics.quantiles(per_call, n=4, method="inclusive")
