@@ -54,7 +54,7 @@ def test_interleaved_timing_alternates_the_steps_round_by_round():
     assert switches >= 2 * 3 - 1  # at least three rounds of both
 
 
-def test_long_steps_are_called_once_per_round(monkeypatch):
+def test_long_steps_are_timed_without_hidden_warm_ups(monkeypatch):
     import paramlab.bench.timing as timing
 
     monkeypatch.setattr(timing, "LONG_STEP", 0.015)
@@ -70,10 +70,27 @@ def test_long_steps_are_called_once_per_round(monkeypatch):
     short, long = time_interleaved(
         [sleeper("short", 0.001), sleeper("long", 0.03)], threads=1, min_run_time=0.03
     )
-    # a warm-up, Timer.timeit(1) for the estimate (two warm-ups and one call), one per round
-    assert long.repeats == 3 and calls["long"] == 1 + 3 + 3
+    # a warm-up, one call for the estimate, then one call per round and nothing else
+    assert long.repeats == 3 and calls["long"] == 1 + 1 + 3
     assert calls["short"] > 2 + short.repeats  # Timer.timeit warms up inside every round
     assert 0.03 <= long.median < 0.3
+
+
+def test_long_steps_run_several_calls_per_round_on_the_wall_clock(monkeypatch):
+    import paramlab.bench.timing as timing
+
+    monkeypatch.setattr(timing, "LONG_STEP", 0.015)
+    calls = []
+
+    def step():
+        calls.append(1)
+        time.sleep(0.02)
+
+    (result,) = time_interleaved([step], threads=1, min_run_time=0.3)
+    # five rounds of about 0.3 / 5 / 0.02 = 3 calls each, after a warm-up and an estimate
+    assert result.repeats % 5 == 0 and result.repeats >= 10
+    assert len(calls) == 2 + result.repeats
+    assert 0.02 <= result.median < 0.2
 
 
 def test_allocation_profile_sees_a_large_temporary():
