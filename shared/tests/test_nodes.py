@@ -18,6 +18,7 @@ from paramlab.nodes import (
     chebyshev_nodes,
     gauss_lobatto_legendre,
     lagrange_basis,
+    lagrange_terms,
     segment_coordinates,
 )
 
@@ -172,6 +173,128 @@ def test_gradcheck_at_and_between_nodes(n):
     )
 
 
+def _product_formula(x: torch.Tensor, nodes: torch.Tensor) -> torch.Tensor:
+    """Reference: phi_j(x) = prod_{m != j} (x - X_m) / (X_j - X_m), factor by factor."""
+    n = nodes.numel()
+    columns = [
+        math.prod(
+            ((x - nodes[m]) / (nodes[j] - nodes[m]) for m in range(n) if m != j),
+            start=torch.ones_like(x),
+        )
+        for j in range(n)
+    ]
+    return torch.stack(columns, -1)
+
+
+def _points(nodes: torch.Tensor) -> torch.Tensor:
+    """The nodes, the midpoints between them and points inside and outside [-1, 1]."""
+    between = 0.5 * (nodes[1:] + nodes[:-1])
+    spread = torch.linspace(-1.7, 1.6, 23, dtype=nodes.dtype)
+    return torch.cat([nodes, between, spread])
+
+
+def _first_and_second_derivatives(basis, x, upstream, direction):
+    """(d/dx <basis(x), upstream>, d/dx <that, direction>), both through the autograd graph."""
+    x = x.detach().clone().requires_grad_(True)
+    values = basis(x)
+    if not values.requires_grad:  # the reference's n = 1: a constant
+        return torch.zeros_like(x), torch.zeros_like(x)
+    (first,) = torch.autograd.grad(values, x, upstream, create_graph=True)
+    if not first.requires_grad:  # ours for n <= 2: a constant first derivative
+        return first, torch.zeros_like(x)
+    (second,) = torch.autograd.grad(first, x, direction)
+    return first, second
+
+
+@pytest.mark.parametrize(("name", "n"), [*PAIRS, ("lobatto", 3), ("gll", 4), ("chebyshev", 7)])
+def test_basis_and_two_derivatives_equal_the_product_formula(name, n):
+    """Values, the analytic first derivative and its derivative (create_graph) against the plain
+    product formula through autograd, at the nodes, between them and outside [-1, 1]."""
+    nodes = NODE_SETS[name](n)
+    x = _points(nodes)
+    gen = torch.Generator().manual_seed(n)
+    upstream = torch.randn(x.numel(), n, dtype=torch.float64, generator=gen)
+    direction = torch.randn(x.numel(), dtype=torch.float64, generator=gen)
+    expected = _product_formula(x, nodes)
+    torch.testing.assert_close(lagrange_basis(x, nodes), expected, atol=1e-12, rtol=1e-12)
+    got = _first_and_second_derivatives(lambda t: lagrange_basis(t, nodes), x, upstream, direction)
+    want = _first_and_second_derivatives(
+        lambda t: _product_formula(t, nodes), x, upstream, direction
+    )
+    for g, w in zip(got, want, strict=True):
+        torch.testing.assert_close(g, w, atol=1e-10, rtol=1e-10)
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 6])
+def test_terms_are_the_basis_columns_and_carry_their_own_gradients(n):
+    nodes = chebyshev_lobatto(n)
+    x = _points(nodes).requires_grad_(True)
+    terms = lagrange_terms(x, nodes)
+    assert isinstance(terms, tuple) and len(terms) == n
+    assert torch.equal(torch.stack(terms, -1), lagrange_basis(x, nodes))
+    # a gradient through a subset of the terms (the others receive none)
+    used = list(range(0, n, 2))
+    (grad,) = torch.autograd.grad(sum(terms[j].sin().sum() for j in used), x)
+    xr = x.detach().clone().requires_grad_(True)
+    reference = _product_formula(xr, nodes)
+    (expected,) = torch.autograd.grad(sum(reference[:, j].sin().sum() for j in used), xr)
+    torch.testing.assert_close(grad, expected, atol=1e-10, rtol=1e-10)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 6])
+def test_gradcheck_and_gradgradcheck_of_the_analytic_backward(n):
+    nodes = chebyshev_lobatto(n)
+    x = _points(nodes)[:: max(1, n // 2)].clone().requires_grad_(True)
+    for fn in (
+        lambda t: lagrange_basis(t, nodes),
+        lambda t: torch.stack(lagrange_terms(t, nodes), 0),
+    ):
+        assert torch.autograd.gradcheck(fn, (x,))
+        assert torch.autograd.gradgradcheck(fn, (x,))
+
+
+@pytest.mark.parametrize("name", list(NODE_SETS))
+def test_derivative_at_the_nodes_is_the_differentiation_matrix(name):
+    """phi_j'(X_k) = (w_j / w_k) / (X_k - X_j) for j != k and sum_{m != k} 1 / (X_k - X_m) for
+    j = k (barycentric differentiation matrix), with phi_j(X_k) exactly delta_jk."""
+    nodes = NODE_SETS[name](6)
+    weights = barycentric_weights(nodes)
+    expected = torch.empty(6, 6, dtype=torch.float64)
+    for k in range(6):
+        for j in range(6):
+            if j != k:
+                expected[k, j] = (weights[j] / weights[k]) / (nodes[k] - nodes[j])
+        expected[k, k] = sum(1.0 / (nodes[k] - nodes[m]) for m in range(6) if m != k)
+    x = nodes.clone().requires_grad_(True)
+    terms = lagrange_terms(x, nodes)
+    assert torch.equal(torch.stack(terms, -1).detach(), torch.eye(6, dtype=torch.float64))
+    rows = [torch.autograd.grad(term.sum(), x, retain_graph=True)[0] for term in terms]
+    torch.testing.assert_close(torch.stack(rows, -1), expected, atol=1e-11, rtol=1e-11)
+
+
+@pytest.mark.parametrize("n", [3, 5, 8])
+def test_float32_within_rounding_of_the_product_formula(n):
+    """float32 values and gradients within float32 rounding of the exact (float64) formula."""
+    nodes = chebyshev_lobatto(n)
+    x64 = _points(nodes)
+    upstream = torch.randn(x64.numel(), n, dtype=torch.float64)
+    x32 = x64.float().requires_grad_(True)
+    values = lagrange_basis(x32, nodes)
+    (grad,) = torch.autograd.grad(values, x32, upstream.float())
+    x64 = x32.detach().double().requires_grad_(True)
+    expected = _product_formula(x64, nodes)
+    (expected_grad,) = torch.autograd.grad(expected, x64, upstream)
+    scale, grad_scale = expected.abs().max(), expected_grad.abs().max()
+    assert (values.double() - expected).abs().max() <= 1e-6 * scale
+    assert (grad.double() - expected_grad).abs().max() <= 2e-6 * grad_scale
+
+
+def test_nodes_requiring_grad_are_refused():
+    nodes = chebyshev_lobatto(3).requires_grad_(True)
+    with pytest.raises(ValueError, match="nodes must not require grad"):
+        lagrange_basis(torch.zeros(2, dtype=torch.float64), nodes)
+
+
 # ----------------------------------------------------------------------------- segments
 
 
@@ -241,3 +364,11 @@ def test_segment_coordinates_gradient():
     assert torch.autograd.gradcheck(lambda t: segment_coordinates(t, 3)[1], (x2,))
     with pytest.raises(ValueError, match="segments=0"):
         segment_coordinates(x, 0)
+
+
+def test_segment_coordinates_second_derivative_is_zero():
+    """xi is affine in x on each segment: gradgradcheck, boundaries and outside points included."""
+    x = torch.tensor([-1.3, -1.0, -0.5, 0.0, 0.2, 1.0, 1.4], dtype=torch.float64)
+    assert torch.autograd.gradgradcheck(
+        lambda t: segment_coordinates(t, 3)[1], (x.requires_grad_(True),)
+    )

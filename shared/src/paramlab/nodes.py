@@ -14,10 +14,14 @@ Lagrange basis on nodes X_0..X_{n-1}:
 
     phi_j(x) = prod_{m != j} (x - X_m) / (X_j - X_m)
 
-evaluated by :func:`lagrange_basis` in O(n) per input as
-``phi_j(x) = (prod_{m<j} (x - X_m)) * (prod_{m>j} (x - X_m)) / D_j`` with prefix/suffix cumulative
-products and the constant denominators ``D_j = prod_{m != j} (X_j - X_m)`` (``1 / D_j`` are the
-barycentric weights). It never divides by ``x - X_j``, so it is finite and exact at the nodes.
+evaluated by :func:`lagrange_basis` (stacked) and :func:`lagrange_terms` (one tensor per j) in
+O(n) per input as ``phi_j(x) = P_j(x) Q_j(x) / D_j`` with the prefix and suffix products
+``P_j = prod_{m<j} (x - X_m)``, ``Q_j = prod_{m>j} (x - X_m)`` and the constant denominators
+``D_j = prod_{m != j} (X_j - X_m)`` (``1 / D_j`` are the barycentric weights). The backward
+builds ``phi_j'(x) = (P_j' Q_j + P_j Q_j') / D_j`` with the same recurrences,
+``P_{j+1} = P_j (x - X_j)``, ``P_{j+1}' = P_j' (x - X_j) + P_j`` (and the mirrored ones for Q),
+from differentiable operations, so higher derivatives work too. Neither divides by ``x - X_j``:
+both are finite and exact at the nodes.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ __all__ = [
     "gauss_lobatto_legendre",
     "barycentric_weights",
     "lagrange_basis",
+    "lagrange_terms",
     "segment_coordinates",
 ]
 
@@ -114,13 +119,77 @@ def gauss_lobatto_legendre(
     return x.to(dtype)
 
 
-def _products(x: Tensor, nodes: Tensor) -> Tensor:
-    """(*x.shape, n): prod_{m != j} (x - X_m) from prefix and suffix cumulative products."""
-    diff = x.unsqueeze(-1) - nodes  # (..., n)
-    ones = torch.ones_like(diff[..., :1])
-    prefix = torch.cat([ones, torch.cumprod(diff[..., :-1], dim=-1)], dim=-1)
-    suffix = torch.cat([torch.cumprod(diff[..., 1:].flip(-1), dim=-1).flip(-1), ones], dim=-1)
-    return prefix * suffix
+# A term of the recurrences below: a tensor, or a Python number standing for a constant tensor
+# (the empty product 1, the derivative 0 or 1), so that the constants cost no pass over x.
+_Term = Tensor | float
+
+
+def _times(a: _Term, b: _Term) -> _Term:
+    """a * b, without a pass over the data when either is the number 0 or 1."""
+    for number, other in ((a, b), (b, a)):
+        if isinstance(number, float) and number in (0.0, 1.0):
+            return other if number == 1.0 else 0.0
+    return a * b
+
+
+def _plus(a: _Term, b: _Term) -> _Term:
+    """a + b, without a pass over the data when either is the number 0."""
+    if isinstance(a, float) and a == 0.0:
+        return b
+    if isinstance(b, float) and b == 0.0:
+        return a
+    return a + b
+
+
+def _prefix_products(diffs: list[Tensor]) -> list[_Term]:
+    """[P_0, ..., P_k] for the k given d_j: P_0 = 1, P_{j+1} = P_j d_j (a cumulative product)."""
+    products = [1.0]
+    for d in diffs:
+        products.append(_times(products[-1], d))
+    return products
+
+
+def _prefix_derivatives(diffs: list[Tensor]) -> tuple[list[_Term], list[_Term]]:
+    """([P_0, ..., P_{k-1}], [P_0', ..., P_k']) for the k given d_j, with
+    P_0' = 0, P_{j+1}' = P_j' d_j + P_j (P_k itself is not needed for P_k')."""
+    products = _prefix_products(diffs[:-1]) if diffs else []
+    derivatives = [0.0]
+    for d, product in zip(diffs, products, strict=True):
+        derivatives.append(_plus(_times(derivatives[-1], d), product))
+    return products, derivatives
+
+
+def _numerators(diffs: list[Tensor]) -> list[_Term]:
+    """[N_j] = [P_j Q_j] with P_j = prod_{m<j} d_m, Q_j = prod_{m>j} d_m (d_m = x - X_m)."""
+    prefix = _prefix_products(diffs[:-1])
+    suffix = _prefix_products(diffs[:0:-1])[::-1]
+    return [_times(p, q) for p, q in zip(prefix, suffix, strict=True)]
+
+
+def _numerator_derivatives(diffs: list[Tensor]) -> list[_Term]:
+    """[N_j'] = [P_j' Q_j + P_j Q_j'], Q_j' from the mirrored recurrence; no division by d_j."""
+    prefix, d_prefix = _prefix_derivatives(diffs[:-1])
+    suffix, d_suffix = _prefix_derivatives(diffs[:0:-1])
+    # P_{n-1} and Q_0 only multiply Q_{n-1}' = 0 and P_0' = 0: they are not formed.
+    prefix.append(0.0)
+    suffix.append(0.0)
+    return [
+        _plus(_times(dp, q), _times(p, dq))
+        for p, dp, q, dq in zip(prefix, d_prefix, suffix[::-1], d_suffix[::-1], strict=True)
+    ]
+
+
+def _differences(x: Tensor, nodes: Tensor) -> list[Tensor]:
+    """[x - X_0, ..., x - X_{n-1}], each shaped like x."""
+    return [x - node for node in nodes.unbind()]
+
+
+def _denominators(nodes: Tensor) -> Tensor:
+    """(n,) -> (n,); D_j = prod_{m != j} (X_j - X_m), built like the numerators."""
+    if nodes.numel() == 1:
+        return torch.ones_like(nodes)
+    numerators = _numerators(_differences(nodes, nodes))  # N_j at every node
+    return torch.stack([numerator[j] for j, numerator in enumerate(numerators)])
 
 
 def _check_nodes(nodes: Tensor) -> None:
@@ -131,22 +200,104 @@ def _check_nodes(nodes: Tensor) -> None:
 def barycentric_weights(nodes: Tensor) -> Tensor:
     """(n,) -> (n,); w_j = 1 / prod_{m != j} (X_j - X_m). Nodes must be distinct."""
     _check_nodes(nodes)
-    return 1.0 / _products(nodes, nodes).diagonal(dim1=-2, dim2=-1)
+    return 1.0 / _denominators(nodes)
+
+
+def _basis_values(x: Tensor, nodes: Tensor, denominators: Tensor) -> list[Tensor]:
+    """[phi_0(x), ..., phi_{n-1}(x)]; phi_j = N_j / D_j, each N_j divided in place (no graph)."""
+    values = []
+    for j, numerator in enumerate(_numerators(_differences(x, nodes))):
+        if isinstance(numerator, float):  # n = 1: the empty product
+            numerator = torch.ones_like(x)
+        values.append(numerator.div_(denominators[j]))
+    return values
+
+
+def _basis_gradient(
+    x: Tensor, nodes: Tensor, weights: tuple[float, ...], grads: tuple[Tensor | None, ...]
+) -> Tensor:
+    """sum_j w_j g_j N_j'(x) with w_j = 1 / D_j, x-shaped (zeros when nothing flows back).
+
+    Accumulated in place into the one new tensor (no operation saves it), which keeps the
+    backward differentiable.
+    """
+    total = None
+    derivatives = _numerator_derivatives(_differences(x, nodes))
+    for grad, derivative, weight in zip(grads, derivatives, weights, strict=True):
+        if grad is None or (isinstance(derivative, float) and derivative == 0.0):
+            continue
+        if isinstance(derivative, float):
+            scale = weight * derivative
+            total = grad * scale if total is None else total.add_(grad, alpha=scale)
+        elif total is None:
+            total = torch.mul(grad, derivative).mul_(weight)
+        else:
+            total.addcmul_(grad, derivative, value=weight)
+    return torch.zeros_like(x) if total is None else total
+
+
+def _stack(values: list[Tensor], dim: int) -> Tensor:
+    """torch.stack(values, dim) written slot by slot (faster than stack for a last dim)."""
+    first = values[0]
+    dim = dim % (first.dim() + 1)
+    shape = list(first.shape)
+    shape.insert(dim, len(values))
+    out = first.new_empty(shape)
+    for j, value in enumerate(values):
+        out.select(dim, j).copy_(value)
+    return out
+
+
+class _LagrangeBasis(torch.autograd.Function):
+    """phi_j(x) for j = 0..n-1, one tensor each (``stacked`` False) or stacked on the last dim.
+
+    Forward: the prefix/suffix products in a loop over the n nodes. Backward: sum_j g_j phi_j'(x)
+    from the same recurrences (:func:`_basis_gradient`), made of differentiable operations on
+    the saved x, so the backward can itself be differentiated (``create_graph=True``).
+    """
+
+    @staticmethod
+    def forward(ctx, x: Tensor, nodes: Tensor, denominators: Tensor, stacked: bool):
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(x, nodes)
+        ctx.weights = tuple(denominators.reciprocal().tolist())
+        ctx.stacked = stacked
+        values = _basis_values(x, nodes, denominators)
+        return _stack(values, -1) if stacked else tuple(values)
+
+    @staticmethod
+    def backward(ctx, *grads: Tensor | None):
+        x, nodes = ctx.saved_tensors
+        if ctx.stacked:
+            grads = (None,) * nodes.numel() if grads[0] is None else grads[0].unbind(-1)
+        return _basis_gradient(x, nodes, ctx.weights, grads), None, None, None
+
+
+def _lagrange(x: Tensor, nodes: Tensor, stacked: bool) -> Tensor | tuple[Tensor, ...]:
+    _check_nodes(nodes)
+    if nodes.requires_grad:
+        raise ValueError("nodes must not require grad: the Lagrange basis is differentiable in x")
+    nodes = nodes.to(dtype=x.dtype, device=x.device)
+    return _LagrangeBasis.apply(x, nodes, _denominators(nodes), stacked)
 
 
 def lagrange_basis(x: Tensor, nodes: Tensor) -> Tensor:
     """(*S,), (n,) -> (*S, n); phi_j(x) = prod_{m != j} (x - X_m) / (X_j - X_m).
 
-    The numerator is (prod_{m<j} (x - X_m)) * (prod_{m>j} (x - X_m)) built with two cumprods,
-    O(n) per input; the denominator D_j = prod_{m != j} (X_j - X_m) = 1 / w_j is built the same
-    way from the nodes, so phi_j(X_k) is exactly delta_jk at every node (no 0/0, finite
+    The numerator is (prod_{m<j} (x - X_m)) * (prod_{m>j} (x - X_m)) from prefix and suffix
+    products, O(n) per input; the denominator D_j = prod_{m != j} (X_j - X_m) = 1 / w_j is built
+    the same way from the nodes, so phi_j(X_k) is exactly delta_jk at every node (no 0/0, finite
     gradient). Works for any x (outside [-1, 1] it extrapolates the same polynomial) and is
-    differentiable in x. ``nodes`` is cast to x's dtype and device; n = 1 gives phi_0 = 1.
+    differentiable in x to any order (the first derivative analytically, see the module
+    docstring). ``nodes`` is cast to x's dtype and device; n = 1 gives phi_0 = 1.
     """
-    _check_nodes(nodes)
-    nodes = nodes.to(dtype=x.dtype, device=x.device)
-    denominators = _products(nodes, nodes).diagonal(dim1=-2, dim2=-1)
-    return _products(x, nodes) / denominators
+    return _lagrange(x, nodes, stacked=True)
+
+
+def lagrange_terms(x: Tensor, nodes: Tensor) -> tuple[Tensor, ...]:
+    """(*S,), (n,) -> n tensors (*S,): phi_0(x), ..., phi_{n-1}(x) as in :func:`lagrange_basis`,
+    one tensor per basis function, for callers that place them themselves."""
+    return _lagrange(x, nodes, stacked=False)
 
 
 def segment_coordinates(x: Tensor, segments: int, length: float = 2.0) -> tuple[Tensor, Tensor]:
@@ -160,16 +311,18 @@ def segment_coordinates(x: Tensor, segments: int, length: float = 2.0) -> tuple[
 
     Interior boundary points go to the upper segment, x = +1 to the last one, x outside [-1, 1]
     to the first / last segment (its polynomial extrapolated). Returns ``index`` (int64, same
-    shape as x, no gradient) and ``xi`` (same shape and dtype as x, differentiable in x). Note
+    shape as x, no gradient) and ``xi`` (same shape and dtype as x, differentiable in x, with
+    the same operations in the same order as the formula). Note
     that a, b ignore L while s uses it: only L = 2 is consistent (the value every example uses).
     """
     if not isinstance(segments, int) or isinstance(segments, bool) or segments < 1:
         raise ValueError(f"segments={segments!r} must be an integer >= 1")
     half = 0.5 * length
     with torch.no_grad():
-        index = (((x + half) / length) * segments).long().clamp(0, segments - 1)
-    s = index.to(x.dtype)
-    lower = (s / segments) * 2 - 1
-    upper = ((s + 1) / segments) * 2 - 1
-    xi = length * ((x - lower) / (upper - lower)) - half
+        index = (x + half).div_(length).mul_(segments).long().clamp_(0, segments - 1)
+        lower = index.to(x.dtype)
+        width = (lower + 1).div_(segments).mul_(2).sub_(1)  # b
+        width.sub_(lower.div_(segments).mul_(2).sub_(1))  # b - a
+    # In place on the new x - a: dividing by a constant and scaling need no saved input.
+    xi = (x - lower).div_(width).mul_(length).sub_(half)
     return index, xi
