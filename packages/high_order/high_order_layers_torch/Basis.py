@@ -1,8 +1,8 @@
 """Evaluators that bind a 1-d basis to an expansion or to an interpolation with weights.
 
 A *basis* object (see ``LagrangePolynomial.py``) offers ``values(x, n) -> (*x.shape, n)``, all
-basis functions at once, and ``basis(x, j)`` for one of them. The evaluators here turn those
-values into
+basis functions at once, ``terms(x, n)``, the same as n tensors shaped like x, and
+``basis(x, j)`` for one of them. The evaluators here turn those values into
 
 * expansions for convolutions: ``expander(x) -> [V, *x.shape]`` (the original layout) and
   ``expander.channels(x) -> [B, C·V, *spatial]`` (expanded channel index c·V + v, spec §5.1);
@@ -10,7 +10,9 @@ values into
 
 Piecewise expansions place the n values of segment s at node indices start(s) … start(s)+n−1
 (continuous: start = s(n−1), V = (n−1)S+1; discontinuous: start = s·n, V = nS) and zeros
-elsewhere, with the segment map of ``paramlab.nodes.segment_coordinates`` (spec §3.5–3.6).
+elsewhere, with the segment map of ``paramlab.nodes.segment_coordinates`` (spec §3.5–3.6), by
+:func:`scatter_segments`: one scatter per basis function at the input's segment index, and a
+backward that gathers only the n slots of an input's own segment.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from paramlab.nodes import segment_coordinates
 
 __all__ = [
     "scatter_segment_values",
+    "scatter_segments",
     "BasisExpand",
     "PiecewiseExpand",
     "PiecewiseExpand1d",
@@ -52,16 +55,72 @@ def scatter_segment_values(values: Tensor, start: Tensor, num_nodes: int, dim: i
     return values.new_zeros(shape).scatter(dim, index, values)
 
 
-def _image_channels(values: Tensor) -> Tensor:
-    """[B, C, H, W, V] -> [B, C·V, H, W] (channel c·V + v) in channels-last memory, one copy.
+def _node_slots(out: Tensor, dim: int, j: int, segments: int, nodes_per_segment: int) -> Tensor:
+    """View of the slots s·p + j (s = 0…S−1, p = nodes_per_segment ≥ 1) of ``out`` along
+    ``dim``, with S entries there."""
+    key = [slice(None)] * out.dim()
+    key[dim] = slice(j, j + nodes_per_segment * (segments - 1) + 1, nodes_per_segment)
+    return out[tuple(key)]
 
-    Channels-last is the layout the original's expansion (a permute of [V, B, C, H, W]) hands
-    to its convolution, and the one oneDNN convolves fastest on CPU, backward included; only
-    the memory order differs from a contiguous result, not the values or the shape.
+
+class _SegmentScatter(torch.autograd.Function):
+    """out_{s·p + j} = φ_j where index = s, zero elsewhere (p nodes per segment, p ≥ 1).
+
+    Forward: one zero fill, then for every j one scatter of φ_j into the S slots s·p + j, at
+    the input's own segment index (an index of the input's size, not of the output's).
+    Backward: grad φ_j = grad_{index·p + j}, n gathers with the same index, differentiable in
+    the output gradient (the backward is linear in it).
     """
-    batch, channels, height, width, variables = values.shape
-    out = values.permute(0, 2, 3, 1, 4).reshape(batch, height, width, channels * variables)
-    return out.permute(0, 3, 1, 2)
+
+    @staticmethod
+    def forward(ctx, index: Tensor, segments: int, nodes_per_segment: int, dim: int, *values):
+        ctx.save_for_backward(index)
+        ctx.segments, ctx.nodes_per_segment, ctx.dim = segments, nodes_per_segment, dim
+        shape = list(values[0].shape)
+        shape.insert(dim, nodes_per_segment * (segments - 1) + len(values))
+        out = values[0].new_zeros(shape)
+        where = index.unsqueeze(dim)
+        for j, value in enumerate(values):
+            slots = _node_slots(out, dim, j, segments, nodes_per_segment)
+            slots.scatter_(dim, where, value.unsqueeze(dim))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: Tensor):
+        (index,) = ctx.saved_tensors
+        segments, per, dim = ctx.segments, ctx.nodes_per_segment, ctx.dim
+        n = grad.shape[dim] - per * (segments - 1)
+        where = index.unsqueeze(dim)
+        grads = [
+            _node_slots(grad, dim, j, segments, per).gather(dim, where).squeeze(dim)
+            for j in range(n)
+        ]
+        return (None, None, None, None, *grads)
+
+
+def scatter_segments(
+    values: tuple[Tensor, ...] | list[Tensor],
+    index: Tensor,
+    segments: int,
+    nodes_per_segment: int,
+    dim: int = -1,
+) -> Tensor:
+    """n tensors φ_j (*S) and segment indices (*S, int64, in 0…S−1) -> (*S with V at ``dim``).
+
+    Slot s·p + j (p = ``nodes_per_segment``: n − 1 continuous, n discontinuous) holds φ_j where
+    index = s and zero elsewhere, V = p(S − 1) + n: the result of :func:`scatter_segment_values`
+    with start = p·index, without index tensors of the output's size. Differentiable in the
+    values (to any order). p = 0 (n = 1, continuous) is the single shared node: φ_0 itself.
+    """
+    dim = dim % (values[0].dim() + 1)
+    if nodes_per_segment == 0:
+        return values[0].unsqueeze(dim)
+    return _SegmentScatter.apply(index, segments, nodes_per_segment, dim, *values)
+
+
+def _pixels_last(x: Tensor) -> Tensor:
+    """[B, C, H, W] -> the same values as [B, H, W, C], contiguous (one copy)."""
+    return x.permute(0, 2, 3, 1).contiguous()
 
 
 class BasisExpand:
@@ -76,15 +135,24 @@ class BasisExpand:
         """(*S,) -> (*S, n)."""
         return self.basis.values(x, self.n)
 
+    def terms(self, x: Tensor) -> tuple[Tensor, ...]:
+        """(*S,) -> n tensors (*S,)."""
+        return self.basis.terms(x, self.n)
+
     def __call__(self, x: Tensor) -> Tensor:
         return self.values(x).movedim(-1, 0)
 
     def channels(self, x: Tensor) -> Tensor:
-        """[B, C, *spatial] -> [B, C·n, *spatial], channel index c·n + j (2-d: channels-last)."""
-        values = self.values(x)
+        """[B, C, *spatial] -> [B, C·n, *spatial], channel index c·n + j.
+
+        2-d: the values are computed on x in [B, H, W, C] memory and stacked into [B, H, W, C, n]:
+        channels-last, the layout the original's expansion (a permute of [n, B, C, H, W]) hands
+        to its convolution and the one oneDNN convolves fastest on CPU, backward included.
+        """
         if x.dim() == 4:
-            return _image_channels(values)
-        return values.movedim(-1, 2).reshape(x.shape[0], -1, *x.shape[2:])
+            values = self.values(_pixels_last(x))
+            return values.flatten(3).permute(0, 3, 1, 2)
+        return self.values(x).movedim(-1, 2).reshape(x.shape[0], -1, *x.shape[2:])
 
 
 class _PiecewiseExpandBase:
@@ -106,27 +174,22 @@ class _PiecewiseExpandBase:
     def num_variables(self) -> int:
         return self._variables
 
-    def _local(self, x: Tensor) -> tuple[Tensor, Tensor]:
-        """(start node index, basis values (*x.shape, n))."""
+    def _slots(self, x: Tensor, dim: int) -> Tensor:
+        """(*S) -> (*S with V node slots at ``dim``)."""
         index, xi = segment_coordinates(x, self._segments, self._length)
-        return index * self._nodes_per_segment, self._expand.values(xi)
+        terms = self._expand.terms(xi)
+        return scatter_segments(terms, index, self._segments, self._nodes_per_segment, dim)
 
     def __call__(self, x: Tensor) -> Tensor:
         """[*S] -> [V, *S] (the original layout)."""
-        start, values = self._local(x)
-        return scatter_segment_values(values, start, self._variables).movedim(-1, 0)
+        return self._slots(x, 0)
 
     def channels(self, x: Tensor) -> Tensor:
         """[B, C, *spatial] -> [B, C·V, *spatial], channel index c·V + v (2-d: channels-last,
-        scattered directly into [B, H, W, C, V] memory)."""
-        start, values = self._local(x)
+        the slots written directly into [B, H, W, C, V] memory)."""
         if x.dim() == 4:
-            out = scatter_segment_values(
-                values.permute(0, 2, 3, 1, 4), start.permute(0, 2, 3, 1), self._variables
-            )
-            return out.flatten(3).permute(0, 3, 1, 2)
-        out = scatter_segment_values(values.movedim(-1, 2), start, self._variables, dim=2)
-        return out.reshape(x.shape[0], -1, *x.shape[2:])
+            return self._slots(_pixels_last(x), -1).flatten(3).permute(0, 3, 1, 2)
+        return self._slots(x, 2).flatten(1, 2)
 
     def _eta(self, index: Tensor) -> Tensor:
         return (index / float(self._segments)) * 2 - 1
@@ -204,6 +267,10 @@ class Basis:
     def values(self, x: Tensor) -> Tensor:
         """[*S] -> [*S, n]."""
         return self.basis.values(x, self.n)
+
+    def terms(self, x: Tensor) -> tuple[Tensor, ...]:
+        """[*S] -> n tensors [*S]."""
+        return self.basis.terms(x, self.n)
 
     def _combine(self, f: Tensor) -> Tensor:
         return f.sum(dim=2)

@@ -17,7 +17,7 @@ import math
 import torch
 from torch import Tensor
 
-from paramlab.nodes import chebyshev_lobatto, lagrange_basis
+from paramlab.nodes import chebyshev_lobatto, lagrange_basis, lagrange_terms
 
 from . import Basis as _basis_module
 from .Basis import *  # noqa: F403
@@ -87,6 +87,10 @@ class LagrangeBasis:
         """(*S,) -> (*S, n): all φ_j(x) (extrapolated outside [−L/2, L/2])."""
         return lagrange_basis(x, self._nodes)
 
+    def terms(self, x: Tensor, n: int | None = None) -> tuple[Tensor, ...]:
+        """(*S,) -> n tensors (*S,): φ_0(x), …, φ_{n−1}(x)."""
+        return lagrange_terms(x, self._nodes)
+
     def __call__(self, x: Tensor, j: int) -> Tensor:
         return self.values(x)[..., j]
 
@@ -102,6 +106,9 @@ class LagrangeBasis1:
 
     def values(self, x: Tensor, n: int | None = None) -> Tensor:
         return torch.ones_like(x).unsqueeze(-1)
+
+    def terms(self, x: Tensor, n: int | None = None) -> tuple[Tensor, ...]:
+        return (torch.ones_like(x),)
 
     def __call__(self, x: Tensor, j: int) -> Tensor:
         return torch.ones_like(x)
@@ -186,6 +193,10 @@ class FourierBasis:
     def values(self, x: Tensor, n: int, dim: int = -1) -> Tensor:
         """(*S,) -> (*S, n), or the n terms at ``dim`` (:func:`fourier_terms`)."""
         return fourier_terms(x, n, self.length, dim)
+
+    def terms(self, x: Tensor, n: int) -> tuple[Tensor, ...]:
+        """(*S,) -> n tensors (*S,), the terms of :meth:`values`."""
+        return fourier_terms(x, n, self.length).unbind(-1)
 
     def __call__(self, x: Tensor, j: int) -> Tensor:
         return self.values(x, j + 1)[..., j]

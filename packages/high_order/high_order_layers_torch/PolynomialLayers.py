@@ -27,7 +27,7 @@ from paramlab.nodes import chebyshev_lobatto, lagrange_basis, segment_coordinate
 
 from . import LagrangePolynomial as _lagrange_module
 from . import utils as _utils_module
-from .Basis import scatter_segment_values
+from .Basis import scatter_segment_values, scatter_segments
 from .LagrangePolynomial import *  # noqa: F403
 from .LagrangePolynomial import (
     FourierSeriesFlat,
@@ -325,8 +325,8 @@ class _PiecewiseLayer(nn.Module):
         if self.periodicity is not None:
             x = make_periodic(x, self.periodicity)
         index, xi = segment_coordinates(x, self._segments, self._length)
-        values = self._poly.values(xi)
-        return scatter_segment_values(values, index * self.nodes_per_segment, self.num_variables)
+        terms = self._poly.terms(xi)
+        return scatter_segments(terms, index, self._segments, self.nodes_per_segment)
 
     def forward(self, x: Tensor) -> Tensor:
         """[*, I] -> [*, O]: y_{b,o} = Σ_i Σ_j φ_j(ξ_{b,i}) w[o, i, start(s_{b,i}) + j]."""
